@@ -1,0 +1,82 @@
+/**
+ * The `restore-bot` command line (bin/restore-bot.js runs this file through tsx). Each command reads the
+ * configuration once and hands it down; exit codes: 0 ok, 1 failure, 2 bad usage or invalid configuration.
+ */
+import { config as loadDotenv } from 'dotenv';
+import { readEnv, type Env } from './config';
+import { isBotError } from './errors';
+import { runEmulator } from './emulator/main';
+import { exportAudit, verifyAudit } from './restore/audit';
+import { openStore } from './store';
+import { runBenchmarks } from '../bench/run';
+
+/** Writes a line, waiting when the consumer is slower than us (an export can be long). */
+function writeLine(stream: NodeJS.WritableStream, line: string): Promise<void> | void {
+  if (!stream.write(`${line}\n`)) return new Promise((resolve) => stream.once('drain', () => resolve()));
+}
+
+type Command = (args: string[], env: Env) => Promise<number>;
+
+const USAGE = `usage: restore-bot <command>
+
+  demo                 the demo on embedded defaults (today: the Azure emulator, preset demo)
+  emulator             the Azure emulator alone (EMULATOR_PORT, EMULATOR_PRESET)
+  bench [name…]        benchmarks (azure, store); prints figures and ratios
+  audit verify         checks the audit log's hash chain; exit 1 naming the first broken event
+  audit export         prints the audit log as JSON lines
+`;
+
+const commands: Record<string, Command> = {
+  demo: async (_args, env) => {
+    return runEmulator({ port: env.EMULATOR_PORT, preset: 'demo', demo: true });
+  },
+  emulator: async (_args, env) => {
+    return runEmulator({ port: env.EMULATOR_PORT, preset: env.EMULATOR_PRESET });
+  },
+  audit: async ([sub], env) => {
+    if (sub !== 'verify' && sub !== 'export') {
+      process.stderr.write(`usage: restore-bot audit verify|export\n`);
+      return 2;
+    }
+    const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+    try {
+      if (sub === 'export') {
+        await exportAudit(store, (line) => writeLine(process.stdout, line));
+        return 0;
+      }
+      const result = await verifyAudit(store);
+      if (result.ok) {
+        process.stdout.write(`audit log intact: ${result.count} events\n`);
+        return 0;
+      }
+      process.stdout.write(`audit log broken at event ${result.firstBrokenSeq}: ${result.reason}\n`);
+      return 1;
+    } finally {
+      await store.close();
+    }
+  },
+  bench: async (args) => {
+    return runBenchmarks(args);
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    process.stderr.write(name && name !== 'help' && name !== '--help' ? `unknown command: ${name}\n\n${USAGE}` : USAGE);
+    return name && name !== 'help' && name !== '--help' ? 2 : 0;
+  }
+  loadDotenv({ quiet: true });
+  let env: Env;
+  try {
+    env = readEnv(process.env);
+  } catch (err) {
+    if (isBotError(err, 'CONFIG_INVALID')) {
+      process.stderr.write(`configuration: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  return command(args, env);
+}
