@@ -2,7 +2,7 @@ import type { AbortSignalLike } from '@azure/abort-controller';
 import type { TokenCredential } from '@azure/identity';
 import { BotError } from '../errors';
 import type { Logger } from '../log';
-import { armPath, lastSegment, parseBackupInstanceId, parseJobId, parseVaultId, vaultIdOf } from './armId';
+import { armPath, lastSegment, parseBackupInstanceId, parseJobId, parseVaultId, vaultIdOf } from './arm-id';
 import { ArmOperation, DEFAULT_LRO_TIMING, type JobLroKind, kindOfSavedOperation, type LroTiming } from './lro';
 import type {
   AzureBackupJobResource,
@@ -30,9 +30,9 @@ import {
   parseVault,
   parseVaultList,
 } from './parse';
-import { buildRecoveryPointFilter, pickNewestRecoveryPoint } from './recoveryPoints';
+import { buildRecoveryPointFilter, pickNewestRecoveryPoint } from './recovery-points';
 import { normaliseRegion } from './regions';
-import type { RetryMode, RetryOptions } from './retryPolicy';
+import type { RetryMode, RetryOptions } from './retry-policy';
 import { type ArmMethod, ArmTransport, type OnArmCall } from './transport';
 
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';

@@ -1,4 +1,4 @@
-export * from './armId';
+export * from './arm-id';
 export type {
   CallOptions,
   DataProtectionClientOptions,
@@ -15,7 +15,7 @@ export {
 export type { CredentialKind } from './credentials';
 export { ARM_SCOPE, createCredential, EMULATOR_TOKEN, StaticTokenCredential } from './credentials';
 export * from './errors';
-export * from './jobStatus';
+export * from './job-status';
 export type { JobLroKind, LroKind, LroStatus, LroTiming } from './lro';
 export { ArmOperation, DEFAULT_LRO_TIMING, kindOfSavedOperation } from './lro';
 export type * from './models';
@@ -23,12 +23,12 @@ export type { ArmPage, PageFetcher } from './pager';
 export { ArmPager } from './pager';
 export * from './parse';
 export { createArmPipeline, USER_AGENT_PREFIX } from './pipeline';
-export * from './recoveryPoints';
+export * from './recovery-points';
 export * from './regions';
 export * from './requests';
-export { parseRetryAfterMs } from './retryAfter';
-export type { RetryMode, RetryOptions } from './retryPolicy';
-export { armRetryPolicy, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS } from './retryPolicy';
+export { parseRetryAfterMs } from './retry-after';
+export type { RetryMode, RetryOptions } from './retry-policy';
+export { armRetryPolicy, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS } from './retry-policy';
 export type { ArmRequest, ArmResponse, OnArmCall } from './transport';
 export { ArmTransport } from './transport';
-export * from './vaultPosture';
+export * from './vault-posture';

@@ -8,12 +8,12 @@ import {
 } from '@azure/core-lro';
 import { z } from 'zod';
 import { BotError } from '../errors';
-import { normaliseJobId } from './armId';
+import { normaliseJobId } from './arm-id';
 import { AzureError, parseArmErrorBody } from './errors';
 import type { BackupVaultResource, OperationJobExtendedInfo } from './models';
 import { extractJobInfo, parseVault } from './parse';
-import { parseRetryAfterMs } from './retryAfter';
-import { sleep } from './retryPolicy';
+import { parseRetryAfterMs } from './retry-after';
+import { sleep } from './retry-policy';
 import type { ArmRequest, ArmResponse, ArmTransport } from './transport';
 
 export type JobLroKind = 'validateRestore' | 'restore' | 'validateCrossRegionRestore' | 'crossRegionRestore';

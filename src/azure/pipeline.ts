@@ -9,7 +9,7 @@ import type { TokenCredential } from '@azure/identity';
 import { isLoopbackUrl } from '../net';
 import { ARM_SCOPE } from './credentials';
 import { AzureError, scrubSecrets } from './errors';
-import { armRetryPolicy, describeUrl, type RetryMode, type RetryOptions } from './retryPolicy';
+import { armRetryPolicy, describeUrl, type RetryMode, type RetryOptions } from './retry-policy';
 
 export const USER_AGENT_PREFIX = 'restore-bot/0.1.0';
 

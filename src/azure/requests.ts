@@ -1,5 +1,5 @@
 import { BotError } from '../errors';
-import { parseBackupInstanceId } from './armId';
+import { parseBackupInstanceId } from './arm-id';
 import type {
   AzureBackupRecoveryPointBasedRestoreRequest,
   AzureBackupRestoreRequest,

@@ -6,8 +6,8 @@ import { type Logger, silentLogger } from '../log';
 import { isLoopbackUrl } from '../net';
 import { AzureError, azureCodeForStatus, parseArmErrorBody } from './errors';
 import { createArmPipeline } from './pipeline';
-import { parseRetryAfterMs } from './retryAfter';
-import { DEFAULT_TIMEOUT_MS, describeUrl, type RetryMode, type RetryOptions } from './retryPolicy';
+import { parseRetryAfterMs } from './retry-after';
+import { DEFAULT_TIMEOUT_MS, describeUrl, type RetryMode, type RetryOptions } from './retry-policy';
 
 export type ArmMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

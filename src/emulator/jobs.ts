@@ -4,7 +4,7 @@
  * Jobs API; Cross Region Restore jobs live in the secondary region and are read with the fetch* calls.
  */
 import { newGuid, stableUint32 } from './ids';
-import type { RestoreRequest } from './restoreRequest';
+import type { RestoreRequest } from './restore-request';
 import type { BackupInstance, Job, World } from './world';
 
 export function createRestoreJob(

@@ -3,7 +3,7 @@
  * AzureBackupRecoveryPointResource, AzureBackupJobResource) and the real PG flexible server payloads
  * described in docs/azure-api.md. Rendered per request from the world's state; nothing is cached.
  */
-import { describeError } from './errorCatalog';
+import { describeError } from './error-catalog';
 import { type BackupInstance, type Job, PG_FLEX_TYPE, POLICY_NAME, type Subscription, type Vault } from './world';
 
 export const TENANT_ID = '72f9a8bf-0e1d-4c6b-9d2a-5e3f0c1b2a90';

@@ -5,7 +5,7 @@
  */
 import { EmulatedClock } from './clock';
 import { stableGuid } from './ids';
-import { RecoveryPointSeries } from './recoveryPoints';
+import { RecoveryPointSeries } from './recovery-points';
 import { normalizeRegion, pairedRegion } from './regions';
 import type { Seed, SeedInstance, SeedVault, StorageRedundancy } from './seed';
 

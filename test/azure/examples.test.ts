@@ -8,7 +8,7 @@ import {
   StaticTokenCredential,
   vaultPosture,
 } from '../../src/azure';
-import { type FakeArm, loadExample, pathOf, rebase, startFakeArm } from './fakeArm';
+import { type FakeArm, loadExample, pathOf, rebase, startFakeArm } from './fake-arm';
 
 /**
  * Every official example response for the operations the client covers, served over real HTTP so the

@@ -1,5 +1,5 @@
 import { DataProtectionClient, isAzureError, StaticTokenCredential } from '../../src/azure';
-import { type FakeArm, type Reply, startFakeArm } from './fakeArm';
+import { type FakeArm, type Reply, startFakeArm } from './fake-arm';
 
 const SUB = '11111111-1111-1111-1111-111111111111';
 const VAULT = `/subscriptions/${SUB}/resourceGroups/rg-backup/providers/Microsoft.DataProtection/backupVaults/bv-prod`;

@@ -4,7 +4,7 @@ import {
   formatFilterTime,
   StaticTokenCredential,
 } from '../../src/azure';
-import { type FakeArm, type RecordedRequest, startFakeArm } from './fakeArm';
+import { type FakeArm, type RecordedRequest, startFakeArm } from './fake-arm';
 
 const VAULT = '/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.DataProtection/backupVaults/vault-1';
 const INSTANCE = `${VAULT}/backupInstances/pg-1`;

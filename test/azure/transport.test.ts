@@ -7,7 +7,7 @@ import {
   StaticTokenCredential,
 } from '../../src/azure';
 import { createLogger } from '../../src/log';
-import { type FakeArm, startFakeArm } from './fakeArm';
+import { type FakeArm, startFakeArm } from './fake-arm';
 
 const VAULT = '/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.DataProtection/backupVaults/vault-1';
 const INSTANCE = `${VAULT}/backupInstances/pg-1`;

@@ -1,9 +1,9 @@
 /** Backup instances and their recovery points (primary region). */
 import { notFound } from '../http';
 import { decodeSkipToken, nextLinkFor, PAGE_SIZE, pageArray } from '../paging';
-import type { IndexRange } from '../recoveryPoints';
+import type { IndexRange } from '../recovery-points';
 import { instanceResource, recoveryPointResource } from '../shapes';
-import { parseTimeFilter } from '../timeFilter';
+import { parseTimeFilter } from '../time-filter';
 import type { BackupInstance } from '../world';
 import { type ArmContext, type ArmHandler, requireInstance, requireSubscription, requireVault } from './context';
 

@@ -1,9 +1,9 @@
 /** Same-region validateRestore and restore: long-running operations in the vault's own region. */
-import { describeError } from '../errorCatalog';
+import { describeError } from '../error-catalog';
 import { ArmError } from '../http';
 import { createRestoreJob } from '../jobs';
 import { acceptedResponse, startOperation } from '../operations';
-import { parseRestoreRequest, parseValidateRestoreBody } from '../restoreRequest';
+import { parseRestoreRequest, parseValidateRestoreBody } from '../restore-request';
 import type { BackupInstance, Outcome } from '../world';
 import { type ArmHandler, requireInstance } from './context';
 

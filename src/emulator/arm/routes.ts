@@ -11,16 +11,16 @@ import {
   fetchSecondaryRecoveryPoints,
   triggerCrossRegionRestore,
   validateCrossRegionRestore,
-} from './crossRegion';
+} from './cross-region';
 import { getInstance, getRecoveryPoint, listInstances, listInstancesOfServer, listRecoveryPoints } from './instances';
-import { getJob, listJobs } from './jobsApi';
+import { getJob, listJobs } from './jobs-api';
 import {
   getOperationResult,
   getOperationStatus,
   getOperationStatusInResourceGroup,
   getOperationStatusInVault,
   getVaultOperationResult,
-} from './operationsApi';
+} from './operations-api';
 import { triggerRestore, validateRestore } from './restore';
 import {
   getSubscription,

@@ -3,7 +3,7 @@ import { ArmError } from '../http';
 import { acceptedResponse, startOperation } from '../operations';
 import { pageArray } from '../paging';
 import { subscriptionResource, vaultResource } from '../shapes';
-import { applyVaultPatch, applyVaultPut } from '../vaultUpdate';
+import { applyVaultPatch, applyVaultPut } from '../vault-update';
 import { type ArmHandler, requireResourceGroup, requireSubscription, requireVault } from './context';
 
 export const listSubscriptions: ArmHandler = (ctx) => ({

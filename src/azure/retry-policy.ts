@@ -1,7 +1,7 @@
 import type { AbortSignalLike } from '@azure/abort-controller';
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from '@azure/core-rest-pipeline';
 import { AzureError, azureCodeForStatus } from './errors';
-import { parseRetryAfterMs } from './retryAfter';
+import { parseRetryAfterMs } from './retry-after';
 
 export interface RetryOptions {
   /** Retries after the first attempt. */
