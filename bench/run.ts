@@ -3,6 +3,7 @@
  * Benchmarks measure; they never pass or fail on a number (targets are printed beside the figures).
  */
 import { azureBenchmark } from './azure';
+import { storeBenchmark } from './store';
 
 export interface Benchmark {
   name: string;
@@ -10,7 +11,7 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-const registry: Benchmark[] = [azureBenchmark];
+const registry: Benchmark[] = [azureBenchmark, storeBenchmark];
 
 export async function runBenchmarks(names: string[]): Promise<number> {
   const unknown = names.filter((n) => !registry.some((b) => b.name === n));

@@ -1,0 +1,85 @@
+/**
+ * The ports between the one conversation (`src/dialogs`) and the channels (`src/bot/teams`, `src/bot/slack`).
+ * Channels implement `Poster`; the conversation implements `ConversationApp`. Neither side imports the other's
+ * SDK types beyond botbuilder's `TurnContext`, which both channels feed the dialogs with.
+ */
+import type { TurnContext } from 'botbuilder-core';
+import type { View } from './views';
+
+export type ChannelName = 'teams' | 'slack';
+
+/** Who is acting, as the channel authenticated them. Compare `userId`, never `displayName`. */
+export interface Actor {
+  channel: ChannelName;
+  /** Teams: Entra object id (`from.aadObjectId`, else `from.id`); Slack: `U…`. */
+  userId: string;
+  displayName: string;
+  /** Teams tenant id / Slack team id. */
+  tenantOrTeamId: string;
+  /** IANA time zone when the channel tells us (Teams `localTimezone`, Slack `users.info` tz). */
+  timeZone?: string;
+}
+
+/** Where something was said: a channel, a group chat or a 1:1 chat. */
+export interface Place {
+  conversationId: string;
+  /** Teams channel id (19:…) / Slack channel id (C…), when in a channel. */
+  channelId?: string;
+  personal?: boolean;
+}
+
+/** A conversation to post into; `threadId` set = reply in that thread. */
+export interface ConversationTarget {
+  channel: ChannelName;
+  conversationId: string;
+  threadId?: string;
+}
+
+/** A message the bot posted, enough to update it or reply in its thread later (stored with the request). */
+export interface MessageRef {
+  channel: ChannelName;
+  conversationId: string;
+  messageId: string;
+  threadId?: string;
+}
+
+/** Implemented by each channel; used by the conversation and the notifier for posts outside the current turn. */
+export interface Poster {
+  /** A new message (in a channel: a new thread). */
+  post(target: ConversationTarget, view: View): Promise<MessageRef>;
+  /** A reply in the thread of an earlier message. */
+  reply(thread: MessageRef, view: View): Promise<MessageRef>;
+  /** Replaces an earlier message for everyone (e.g. an approval card once decided: buttons gone). */
+  update(message: MessageRef, view: View): Promise<void>;
+}
+
+/** An `execute`-mode click (Teams `Action.Execute` invoke, Slack block action on an approval message). */
+export interface ExecuteClick {
+  actor: Actor;
+  place: Place;
+  /** The Action id: `approve` / `reject` / …; untrusted. */
+  actionId: string;
+  /** Action data as the card sent it back (untrusted: checked against the store). */
+  data: Record<string, unknown>;
+  /** Values of the card's inputs (e.g. the rejection reason). */
+  inputs: Record<string, string>;
+  /** The message the click came from, so that every copy can be updated. */
+  message?: MessageRef;
+}
+
+export interface ExecuteResult {
+  /** Replaces the clicked message (Teams invoke response card); for a refusal, the message as it stands. */
+  view: View;
+  /** Shown only to the clicker (Slack ephemeral, Teams invoke response text), e.g. "You cannot approve your own request". */
+  notice?: string;
+  /** Slow work (Azure calls, updating other copies) to run after the click was answered. */
+  afterResponse?: () => Promise<void>;
+}
+
+/** What a channel calls. */
+export interface ConversationApp {
+  /** A message or a submit (wizard answer) in a turn; views are sent through the turn context. */
+  onTurn(context: TurnContext, actor: Actor, place: Place): Promise<void>;
+  /** An approval-style click, answered within the platform's time limit. */
+  onExecute(click: ExecuteClick): Promise<ExecuteResult>;
+}
