@@ -31,7 +31,7 @@ import {
   parseVaultList,
 } from './parse';
 import { buildRecoveryPointFilter, pickNewestRecoveryPoint } from './recovery-points';
-import { normaliseRegion } from './regions';
+import { normalizeRegion } from './regions';
 import type { RetryMode, RetryOptions } from './retry-policy';
 import { type ArmMethod, ArmTransport, type OnArmCall } from './transport';
 
@@ -258,7 +258,7 @@ export class DataProtectionClient {
     return this.#pager('FetchSecondaryRecoveryPoints_List', path, parseRecoveryPointList, options, {
       method: 'POST',
       body: {
-        sourceRegion: normaliseRegion(source.sourceRegion),
+        sourceRegion: normalizeRegion(source.sourceRegion),
         sourceBackupInstanceId: source.sourceBackupInstanceId,
       },
     });
@@ -381,7 +381,7 @@ export class DataProtectionClient {
     const path = locationPath(ref.subscriptionId, ref.resourceGroup, secondaryRegion, 'fetchCrossRegionRestoreJobs');
     return this.#pager('FetchCrossRegionRestoreJobs_List', path, parseJobList, options, {
       method: 'POST',
-      body: { sourceRegion: normaliseRegion(request.sourceRegion), sourceBackupVaultId: request.sourceBackupVaultId },
+      body: { sourceRegion: normalizeRegion(request.sourceRegion), sourceBackupVaultId: request.sourceBackupVaultId },
     });
   }
 
@@ -399,7 +399,7 @@ export class DataProtectionClient {
       url: path,
       apiVersion: this.apiVersion,
       body: {
-        sourceRegion: normaliseRegion(request.sourceRegion),
+        sourceRegion: normalizeRegion(request.sourceRegion),
         sourceBackupVaultId: request.sourceBackupVaultId,
         jobId: lastSegment(request.jobId),
       },
@@ -490,7 +490,7 @@ function instancePath(instanceId: string): string {
 }
 
 function locationPath(subscriptionId: string, resourceGroup: string, region: string, action: string): string {
-  const location = normaliseRegion(region);
+  const location = normalizeRegion(region);
   if (!/^[a-z0-9]+$/.test(location)) throw new BotError('INVALID_REGION', `Not an Azure region name: "${region}"`);
   return `/subscriptions/${encodeURIComponent(subscriptionId)}/resourceGroups/${encodeURIComponent(resourceGroup)}/${PROVIDER_PATH}/locations/${location}/${action}`;
 }

@@ -5,7 +5,7 @@ import type {
   AzureBackupRestoreRequest,
   CrossRegionRestoreRequestObject,
 } from './models';
-import { normaliseRegion } from './regions';
+import { normalizeRegion } from './regions';
 
 export interface PgFlexRestoreInput {
   /** The recovery point's name / `recoveryPointId` (for CRR: one returned by fetchSecondaryRecoveryPoints). */
@@ -28,7 +28,7 @@ export interface PgFlexRestoreInput {
 export function buildPgFlexRestoreRequest(input: PgFlexRestoreInput): AzureBackupRecoveryPointBasedRestoreRequest {
   const recoveryPointId = input.recoveryPointId?.trim();
   if (!recoveryPointId) throw invalid('INVALID_RECOVERY_POINT', 'A recovery point id is required');
-  const restoreLocation = normaliseRegion(input.restoreRegion ?? '');
+  const restoreLocation = normalizeRegion(input.restoreRegion ?? '');
   if (!/^[a-z0-9]+$/.test(restoreLocation))
     throw invalid('INVALID_REGION', `Not an Azure region name: "${input.restoreRegion}"`);
   const url = validateContainerUrl(input.containerUrl);
@@ -80,7 +80,7 @@ export function buildCrossRegionRestoreRequest(
   restoreRequest: AzureBackupRestoreRequest,
   source: CrossRegionSource,
 ): CrossRegionRestoreRequestObject {
-  const sourceRegion = normaliseRegion(source.sourceRegion ?? '');
+  const sourceRegion = normalizeRegion(source.sourceRegion ?? '');
   if (!/^[a-z0-9]+$/.test(sourceRegion))
     throw invalid('INVALID_REGION', `Not an Azure region name: "${source.sourceRegion}"`);
   try {
@@ -97,7 +97,7 @@ export function buildCrossRegionRestoreRequest(
       ...restoreRequest,
       restoreTargetInfo: {
         ...restoreRequest.restoreTargetInfo,
-        ...(restoreLocation !== undefined && { restoreLocation: normaliseRegion(restoreLocation) }),
+        ...(restoreLocation !== undefined && { restoreLocation: normalizeRegion(restoreLocation) }),
       },
     },
     crossRegionRestoreDetails: { sourceRegion, sourceBackupInstanceId: source.sourceBackupInstanceId },

@@ -5,7 +5,7 @@ import type {
   SoftDeleteState,
   StorageSettingType,
 } from './models';
-import { normaliseRegion, pairedRegion } from './regions';
+import { normalizeRegion, pairedRegion } from './regions';
 
 /** Redundancy of the vault's VaultStore (the datastore PG flexible server vaulted backups live in). */
 export function vaultStorageRedundancy(vault: BackupVaultResource): StorageSettingType | undefined {
@@ -36,7 +36,7 @@ export function vaultSecondaryRegion(
   vault: BackupVaultResource,
 ): { region: string; source: SecondaryRegionSource } | undefined {
   const replicated = vault.properties.replicatedRegions?.find((r) => typeof r === 'string' && r.trim() !== '');
-  if (replicated) return { region: normaliseRegion(replicated), source: 'replicatedRegions' };
+  if (replicated) return { region: normalizeRegion(replicated), source: 'replicatedRegions' };
   const paired = pairedRegion(vault.location);
   return paired ? { region: paired, source: 'pairedRegion' } : undefined;
 }
@@ -66,7 +66,7 @@ export function vaultPosture(vault: BackupVaultResource): VaultPosture {
   return {
     vaultId: vault.id,
     name: vault.name,
-    location: normaliseRegion(vault.location),
+    location: normalizeRegion(vault.location),
     storageRedundancy: redundancy,
     crossRegionRestore: crr,
     crossRegionRestoreAvailable: redundancy?.toLowerCase() === 'georedundant' && crr?.toLowerCase() === 'enabled',

@@ -1,7 +1,7 @@
 /** The restore domain's public surface: requests and their lifecycle, policy, prechecks, messages. */
 export * from './approvals';
 export * from './audit';
-export * from './azure-regions';
+export { AZURE_REGIONS, isKnownRegion, normalizeRegion, PAIRED_REGIONS, pairedRegion } from '../azure/regions';
 export * from './format';
 export * from './ids';
 export { botError, catalogue, type MessageKey, type MessageParams, message, STATE_LABELS } from './messages';

@@ -1,5 +1,5 @@
 import type { BotError } from '../errors';
-import { normalizeRegion, pairedRegion } from './azure-regions';
+import { normalizeRegion, pairedRegion } from '../azure/regions';
 import { botError } from './messages';
 import type { Policy } from './policy/policy';
 import {

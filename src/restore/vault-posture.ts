@@ -1,4 +1,4 @@
-import { normalizeRegion, pairedRegion } from './azure-regions';
+import { normalizeRegion, pairedRegion } from '../azure/regions';
 import type { VaultJson } from './ports';
 
 /** A vault's protection settings as people talk about them (the `/restore vaults` view, prechecks). */

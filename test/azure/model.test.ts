@@ -6,7 +6,7 @@ import {
   canonicalKey,
   classifyJobStatus,
   normaliseJobId,
-  normaliseRegion,
+  normalizeRegion,
   pairedRegion,
   parseArmErrorBody,
   parseBackupInstanceId,
@@ -64,7 +64,7 @@ describe('regions', () => {
     ['EastAsia', 'eastasia'],
     ['west us', 'westus'],
     [' UK South ', 'uksouth'],
-  ])('%s → %s', (input, expected) => expect(normaliseRegion(input)).toBe(expected));
+  ])('%s → %s', (input, expected) => expect(normalizeRegion(input)).toBe(expected));
 
   test('paired-region fallback', () => {
     expect(pairedRegion('East US')).toBe('westus');

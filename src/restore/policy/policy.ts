@@ -1,4 +1,4 @@
-import { normalizeRegion } from '../azure-regions';
+import { normalizeRegion } from '../../azure/regions';
 import { botError } from '../messages';
 import { type ChannelKind, type RestoreRequest, type RestoreTargetRef, samePrincipal } from '../request';
 import { ALLOWED, type PolicyDecision, refused } from './decision';

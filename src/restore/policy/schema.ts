@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AZURE_REGIONS, isKnownRegion, normalizeRegion } from '../azure-regions';
+import { AZURE_REGIONS, isKnownRegion, normalizeRegion } from '../../azure/regions';
 import { closestMatch } from '../suggest';
 
 /**
