@@ -1,0 +1,483 @@
+import { isBotError } from '../../errors';
+import type { Answer } from '../answer';
+import type { ApprovalMessages } from '../approval/approval-messages';
+import { findServer, listInstances } from '../data/instances';
+import { findByName } from '../data/names';
+import { nearestPointAtOrBefore, type PointSummary, pointStillExists } from '../data/recovery-points';
+import { regionLabel, regionModeOptions, restoreRegion, secondaryUnavailableReason } from '../data/region-modes';
+import { targetsFor } from '../data/targets';
+import { listVaultsInScope, readVaultInScope } from '../data/vaults';
+import type { ConversationDeps } from '../deps';
+import { say } from '../messages';
+import { policyPlace, type Who } from '../places';
+import { timeLabel } from '../time-labels';
+import { parseTypedTime } from '../typed-time';
+import type { View } from '../views';
+import { requestApproval, reviewView } from './review';
+import { pointSourceOf, type StepExtras, showInstances, showStep, vaultSuggestion, vaultsMatching } from './show-step';
+import { clearFrom, newWizardState, type Prefill, previousStep, type StepName, type WizardState } from './state';
+import { autoAnsweredView, WIZARD_ACTIONS, WIZARD_INPUTS } from './step-views';
+
+/** What one wizard turn produced: the state to store, the views to send, and whether the wizard is over. */
+export interface WizardTurn {
+  state: WizardState;
+  views: View[];
+  done: boolean;
+}
+
+export type WizardDeps = Pick<
+  ConversationDeps,
+  'client' | 'policy' | 'now' | 'service' | 'poster' | 'logger' | 'userGroups'
+>;
+
+/**
+ * The restore wizard's step logic, free of botbuilder: given the stored state and what the person sent, the
+ * next state and the views to show. Steps with a single possible answer are answered and shown as such;
+ * pre-filled answers (the shortcut) are checked like typed ones.
+ */
+export class WizardEngine {
+  constructor(
+    private readonly deps: WizardDeps,
+    private readonly approvals: ApprovalMessages,
+  ) {}
+
+  async start(prefill: Prefill, who: Who): Promise<WizardTurn> {
+    const state = newWizardState(prefill);
+    const decision = await this.deps.policy.mayRequest(who.actor, policyPlace(who.place), this.deps.userGroups);
+    if (!decision.allowed) {
+      const error = decision.error;
+      return {
+        state,
+        views: [
+          { kind: 'error', title: 'Restore not allowed here', error: { code: error.code, message: error.message } },
+        ],
+        done: true,
+      };
+    }
+    return this.guard(state, () => this.advance(state, who, [], []));
+  }
+
+  async handle(stored: WizardState, answer: Answer, who: Who): Promise<WizardTurn> {
+    const state = structuredClone(stored);
+    if (answer.action === WIZARD_ACTIONS.cancel) {
+      return { state, views: [{ kind: 'notice', title: say('WIZARD_CANCELLED') }], done: true };
+    }
+    return this.guard(stored, async () => {
+      if (answer.action && answer.values.step && answer.values.step !== state.step) {
+        return this.reshow(state, who, notAvailable());
+      }
+      if (answer.action === WIZARD_ACTIONS.back) {
+        const previous = previousStep(state);
+        if (!previous) return this.reshow(state, who);
+        const back = clearFrom(state, previous);
+        return this.reshow(back, who);
+      }
+      switch (state.step) {
+        case 'vault':
+          return this.answerVault(state, answer, who);
+        case 'region':
+          return this.answerRegion(state, answer, who);
+        case 'instance':
+          return this.answerInstance(state, answer, who);
+        case 'point':
+          return this.answerPoint(state, answer, who);
+        case 'target':
+          return this.answerTarget(state, answer, who);
+        case 'review':
+          return this.answerReview(state, answer, who);
+      }
+    });
+  }
+
+  /** Azure trouble while building a step leaves the stored state as it was and says what happened. */
+  private async guard(unchanged: WizardState, run: () => Promise<WizardTurn>): Promise<WizardTurn> {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isBotError(error)) throw error;
+      this.deps.logger.warn('wizard step failed', { code: error.code });
+      return {
+        state: unchanged,
+        views: [
+          {
+            kind: 'error',
+            title: 'Something went wrong',
+            error: {
+              code: error.code,
+              message: say('AZURE_TROUBLE', { what: 'preparing this step', message: error.message }),
+            },
+            text: ['Nothing changed; try again in a moment, or type cancel.'],
+          },
+        ],
+        done: false,
+      };
+    }
+  }
+
+  private async reshow(state: WizardState, who: Who, extras: StepExtras = {}, views: View[] = []): Promise<WizardTurn> {
+    const view =
+      state.step === 'review'
+        ? await reviewView(this.deps, state, who, extras.text)
+        : await showStep(this.deps, state, who, extras);
+    if (state.step === 'review' && extras.error) view.error = extras.error;
+    return { state, views: [...views, view], done: false };
+  }
+
+  /** Fills in every step that is already answered, pre-filled or has one possible answer; shows the next one. */
+  private async advance(state: WizardState, who: Who, views: View[], notes: string[]): Promise<WizardTurn> {
+    const extras = (more: StepExtras = {}): StepExtras => ({ ...more, text: [...notes, ...(more.text ?? [])] });
+    for (;;) {
+      switch (state.step) {
+        case 'vault': {
+          if (state.vault) {
+            state.step = 'region';
+            continue;
+          }
+          const server = state.prefill.server;
+          if (!server) return this.reshow(state, who, extras(), views);
+          delete state.prefill.server;
+          const vaults = await listVaultsInScope(this.deps.client, this.deps.policy);
+          const found = await findServer(this.deps.client, vaults, server);
+          if (found.matches.length === 1) {
+            const { vault, instance } = found.matches[0]!;
+            state.vault = vault;
+            state.instance = instance;
+            notes.push(say('SERVER_FOUND', { name: instance.serverName, vault: vault.name }));
+            state.step = 'region';
+            continue;
+          }
+          if (found.matches.length > 1) {
+            state.vaultQuery = undefined;
+            const view = await showStep(
+              this.deps,
+              state,
+              who,
+              extras({ text: [say('SERVER_IN_SEVERAL_VAULTS', { name: server })] }),
+            );
+            // Only the vaults that protect the server are offered; the instance is matched again after the pick.
+            const wanted = new Set(found.matches.map((m) => m.vault.id));
+            state.offered = Object.fromEntries(Object.entries(state.offered).filter(([, id]) => wanted.has(id)));
+            if (view.choices) view.choices.options = view.choices.options.filter((o) => o.value in state.offered);
+            state.prefill.server = server;
+            return { state, views: [...views, view], done: false };
+          }
+          const suggestion = findByName(server, found.serverNames, (n) => n).suggestion;
+          return this.reshow(
+            state,
+            who,
+            extras({ error: { code: 'UNKNOWN_SERVER', message: say('UNKNOWN_SERVER', { name: server, suggestion }) } }),
+            views,
+          );
+        }
+        case 'region': {
+          if (state.regionMode) {
+            state.step = 'instance';
+            continue;
+          }
+          const vault = state.vault!;
+          const reason = secondaryUnavailableReason(vault);
+          const wanted = state.prefill.region;
+          delete state.prefill.region;
+          if (wanted === 'secondary' && reason) {
+            return this.reshow(
+              state,
+              who,
+              extras({
+                error: {
+                  code: 'SECONDARY_NOT_AVAILABLE',
+                  message: say('SECONDARY_NOT_AVAILABLE', { vault: vault.name, reason }),
+                },
+              }),
+              views,
+            );
+          }
+          if (wanted) {
+            state.regionMode = wanted;
+            continue;
+          }
+          if (reason) {
+            state.regionMode = 'primary';
+            state.auto.push('region');
+            views.push(
+              autoAnsweredView(
+                state,
+                'region',
+                { answer: regionLabel(vault, 'primary'), reason: capitalise(reason) },
+                { id: 'region', label: 'Region', options: regionModeOptions(vault) },
+              ),
+            );
+            continue;
+          }
+          return this.reshow(state, who, extras(), views);
+        }
+        case 'instance': {
+          if (state.instance) {
+            state.step = 'point';
+            continue;
+          }
+          const instances = await listInstances(this.deps.client, state.vault!.id);
+          if (instances.length === 1) {
+            state.instance = instances[0]!;
+            this.markAuto(state, 'instance', views, {
+              answer: instances[0]!.serverName,
+              reason: `The only server protected by ${state.vault!.name}`,
+            });
+            continue;
+          }
+          const view = showInstances(state, instances, extras(), previousStep(state) !== undefined);
+          return { state, views: [...views, view], done: false };
+        }
+        case 'point': {
+          if (state.point) {
+            state.step = 'target';
+            continue;
+          }
+          const typed = state.prefill.at ?? (state.prefill.latest ? 'latest' : undefined);
+          delete state.prefill.at;
+          delete state.prefill.latest;
+          if (!typed) return this.reshow(state, who, extras(), views);
+          const picked = await this.pointForTypedTime(state, who, typed);
+          if ('error' in picked) return this.reshow(state, who, extras({ error: picked.error }), views);
+          state.point = picked.point;
+          notes.push(picked.note);
+          continue;
+        }
+        case 'target': {
+          if (state.targetName) {
+            state.step = 'review';
+            continue;
+          }
+          const region = restoreRegion(state.vault!, state.regionMode ?? 'primary') ?? 'unknown';
+          const targets = targetsFor(this.deps.policy, region);
+          const typed = state.prefill.target;
+          delete state.prefill.target;
+          if (typed && targets.length > 0) {
+            const { match, suggestion } = findByName(typed, targets, (t) => t.name);
+            if (!match) {
+              const message = say('UNKNOWN_TARGET', {
+                name: typed,
+                region,
+                allowed: targets.map((t) => t.name).join(', '),
+                suggestion,
+              });
+              return this.reshow(state, who, extras({ error: { code: 'UNKNOWN_TARGET', message } }), views);
+            }
+            state.targetName = match.name;
+            continue;
+          }
+          if (targets.length === 1) {
+            state.targetName = targets[0]!.name;
+            this.markAuto(state, 'target', views, {
+              answer: targets[0]!.name,
+              reason: `The only restore target the policy allows in ${region}`,
+            });
+            continue;
+          }
+          return this.reshow(state, who, extras(), views);
+        }
+        case 'review':
+          return this.reshow(state, who, extras(), views);
+      }
+    }
+  }
+
+  private markAuto(state: WizardState, step: StepName, views: View[], auto: { answer: string; reason: string }): void {
+    state.auto.push(step);
+    views.push(autoAnsweredView(state, step, auto));
+  }
+
+  /** Moves to the step after `step` with the answer recorded, filling what follows. */
+  private next(state: WizardState, who: Who, notes: string[] = []): Promise<WizardTurn> {
+    state.offered = {};
+    return this.advance(state, who, [], notes);
+  }
+
+  private async answerVault(state: WizardState, answer: Answer, who: Who): Promise<WizardTurn> {
+    const key = answer.values.vault;
+    if (key && answer.action !== WIZARD_ACTIONS.search) {
+      const id = state.offered[key];
+      if (!id) return this.reshow(state, who, notAvailable());
+      const vault = await readVaultInScope(this.deps.client, this.deps.policy, id);
+      if (!vault)
+        return this.reshow(state, who, { error: { code: 'VAULT_GONE', message: say('VAULT_GONE', { name: key }) } });
+      return this.pickVault(state, vault, who);
+    }
+    const typed = (answer.values[WIZARD_INPUTS.query] ?? answer.text).trim();
+    if (!typed) return this.reshow(state, who, { text: [say('ASK_FIRST', { step: 'a vault' })] });
+    const vaults = await listVaultsInScope(this.deps.client, this.deps.policy);
+    const { match } = findByName(typed, vaults, (v) => v.name);
+    const matching = match ? [match] : vaultsMatching(vaults, typed);
+    if (matching.length === 1) return this.pickVault(state, matching[0]!, who);
+    if (matching.length === 0) {
+      const suggestion = vaultSuggestion(vaults, typed);
+      return this.reshow(state, who, {
+        error: { code: 'NO_VAULT_MATCHES', message: say('NO_VAULT_MATCHES', { query: typed, suggestion }) },
+      });
+    }
+    state.vaultQuery = typed;
+    return this.reshow(state, who);
+  }
+
+  private pickVault(state: WizardState, vault: WizardState['vault'] & object, who: Who): Promise<WizardTurn> {
+    const next = clearFrom(state, 'region');
+    next.vault = vault;
+    delete next.vaultQuery;
+    // The shortcut named a server that several vaults protect: match it again in the vault just picked.
+    const server = next.prefill.server;
+    delete next.prefill.server;
+    if (server) {
+      return listInstances(this.deps.client, vault.id).then((instances) => {
+        const found = instances.find((i) => i.serverName.toLowerCase() === server.toLowerCase());
+        if (found) next.instance = found;
+        return this.next(next, who);
+      });
+    }
+    return this.next(next, who);
+  }
+
+  private async answerRegion(state: WizardState, answer: Answer, who: Who): Promise<WizardTurn> {
+    const typed = (answer.values.region ?? answer.text).trim().toLowerCase();
+    const mode = typed.startsWith('p') ? 'primary' : typed.startsWith('s') ? 'secondary' : undefined;
+    if (!mode) {
+      return this.reshow(state, who, {
+        error: {
+          code: 'REGION_UNKNOWN_ANSWER',
+          message: say('REGION_UNKNOWN_ANSWER', { typed: typed || '(nothing)' }),
+        },
+      });
+    }
+    if (!(mode in state.offered)) {
+      const reason = secondaryUnavailableReason(state.vault!);
+      return this.reshow(state, who, {
+        error: reason
+          ? {
+              code: 'SECONDARY_NOT_AVAILABLE',
+              message: say('SECONDARY_NOT_AVAILABLE', { vault: state.vault!.name, reason }),
+            }
+          : notAvailable().error!,
+      });
+    }
+    state.regionMode = mode;
+    return this.next(state, who);
+  }
+
+  private async answerInstance(state: WizardState, answer: Answer, who: Who): Promise<WizardTurn> {
+    const instances = await listInstances(this.deps.client, state.vault!.id);
+    const key = answer.values.instance;
+    if (key) {
+      const id = state.offered[key];
+      const instance = id ? instances.find((i) => i.id.toLowerCase() === id.toLowerCase()) : undefined;
+      if (!instance) return this.reshow(state, who, notAvailable());
+      state.instance = instance;
+      return this.next(state, who);
+    }
+    const typed = answer.text.trim();
+    if (!typed) return this.reshow(state, who, { text: [say('ASK_FIRST', { step: 'a server' })] });
+    const { match, suggestion } = findByName(typed, instances, (i) => i.serverName);
+    if (!match) {
+      return this.reshow(state, who, {
+        error: { code: 'UNKNOWN_SERVER', message: say('UNKNOWN_SERVER', { name: typed, suggestion }) },
+      });
+    }
+    state.instance = match;
+    return this.next(state, who);
+  }
+
+  private async answerPoint(state: WizardState, answer: Answer, who: Who): Promise<WizardTurn> {
+    if (answer.action === WIZARD_ACTIONS.older) {
+      const oldest = Object.values(state.offered)
+        .map((v) => v.split('|')[1] ?? '')
+        .filter(Boolean)
+        .sort()[0];
+      if (oldest) state.pointCursors.push(oldest);
+      return this.reshow(state, who);
+    }
+    if (answer.action === WIZARD_ACTIONS.newer) {
+      if (state.pointCursors.length > 1) state.pointCursors.pop();
+      return this.reshow(state, who);
+    }
+    const key = answer.values.point;
+    if (key && answer.action !== WIZARD_ACTIONS.time) {
+      const offered = state.offered[key];
+      if (!offered) return this.reshow(state, who, notAvailable());
+      const [id, time] = offered.split('|') as [string, string];
+      const point: PointSummary = { id, time };
+      if (!(await pointStillExists(this.deps.client, pointSourceOf(state), point, this.deps.now()))) {
+        return this.reshow(state, who, { error: { code: 'POINT_GONE', message: say('POINT_GONE', { time }) } });
+      }
+      state.point = point;
+      return this.next(state, who);
+    }
+    const typed = (answer.values[WIZARD_INPUTS.time] ?? answer.text).trim();
+    if (!typed) return this.reshow(state, who, { text: [say('ASK_FIRST', { step: 'a recovery point' })] });
+    const picked = await this.pointForTypedTime(state, who, typed);
+    if ('error' in picked) return this.reshow(state, who, { error: picked.error });
+    state.point = picked.point;
+    return this.next(state, who, [picked.note]);
+  }
+
+  private async pointForTypedTime(
+    state: WizardState,
+    who: Who,
+    typed: string,
+  ): Promise<{ point: PointSummary; note: string } | { error: { code: string; message: string } }> {
+    const now = this.deps.now();
+    const parsed = parseTypedTime(typed, now, who.actor.timeZone);
+    if (!parsed) return { error: { code: 'TIME_UNREADABLE', message: say('TIME_UNREADABLE', { typed }) } };
+    const at = parsed.kind === 'at' ? parsed.time : undefined;
+    const point = await nearestPointAtOrBefore(this.deps.client, pointSourceOf(state), at, now);
+    if (!point) {
+      return {
+        error: {
+          code: 'NO_POINT_BEFORE',
+          message: say('NO_POINT_BEFORE', { time: (at ?? now).toISOString(), server: state.instance!.serverName }),
+        },
+      };
+    }
+    return { point, note: say('NEAREST_POINT', { typed, label: timeLabel(point.time, now, who.actor.timeZone) }) };
+  }
+
+  private async answerTarget(state: WizardState, answer: Answer, who: Who): Promise<WizardTurn> {
+    const region = restoreRegion(state.vault!, state.regionMode ?? 'primary') ?? 'unknown';
+    const targets = targetsFor(this.deps.policy, region);
+    const key = answer.values.target;
+    if (key) {
+      const name = state.offered[key];
+      const target = name ? targets.find((t) => t.name === name) : undefined;
+      if (!target) return this.reshow(state, who, notAvailable());
+      state.targetName = target.name;
+      return this.next(state, who);
+    }
+    const typed = answer.text.trim();
+    if (!typed) return this.reshow(state, who, { text: [say('ASK_FIRST', { step: 'a target' })] });
+    const { match, suggestion } = findByName(typed, targets, (t) => t.name);
+    if (!match) {
+      const message = say('UNKNOWN_TARGET', {
+        name: typed,
+        region,
+        allowed: targets.map((t) => t.name).join(', ') || 'none',
+        suggestion,
+      });
+      return this.reshow(state, who, { error: { code: 'UNKNOWN_TARGET', message } });
+    }
+    state.targetName = match.name;
+    return this.next(state, who);
+  }
+
+  private async answerReview(state: WizardState, answer: Answer, who: Who): Promise<WizardTurn> {
+    const typed = answer.text.trim().toLowerCase();
+    const wantsRequest =
+      answer.action === WIZARD_ACTIONS.request || ['request', 'request approval', 'yes'].includes(typed);
+    if (!wantsRequest) return this.reshow(state, who);
+    const outcome = await requestApproval(this.deps, this.approvals, state, who);
+    return { state, views: [outcome.view], done: outcome.done };
+  }
+}
+
+function notAvailable(): StepExtras {
+  return { error: { code: 'CHOICE_NOT_AVAILABLE', message: say('CHOICE_NOT_AVAILABLE') } };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
