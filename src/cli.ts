@@ -5,7 +5,10 @@
 import { config as loadDotenv } from 'dotenv';
 import { readEnv, type Env } from './config';
 import { isBotError } from './errors';
+import { runDemo } from './demo';
 import { runEmulator } from './emulator/main';
+import { createLogger } from './log';
+import { startBot } from './main';
 import { exportAudit, verifyAudit } from './restore/audit';
 import { openStore } from './store';
 import { runBenchmarks } from '../bench/run';
@@ -19,7 +22,8 @@ type Command = (args: string[], env: Env) => Promise<number>;
 
 const USAGE = `usage: restore-bot <command>
 
-  demo                 the demo on embedded defaults (today: the Azure emulator, preset demo)
+  demo                 the demo: Azure emulator, embedded store, the bot and the local Teams playground
+  serve                the bot (production entry point; configuration from the environment)
   emulator             the Azure emulator alone (EMULATOR_PORT, EMULATOR_PRESET)
   bench [name…]        benchmarks (azure, store); prints figures and ratios
   audit verify         checks the audit log's hash chain; exit 1 naming the first broken event
@@ -27,8 +31,17 @@ const USAGE = `usage: restore-bot <command>
 `;
 
 const commands: Record<string, Command> = {
-  demo: async (_args, env) => {
-    return runEmulator({ port: env.EMULATOR_PORT, preset: 'demo', demo: true });
+  demo: async (_args, env) => runDemo(env, createLogger(env.LOG_LEVEL)),
+  serve: async (_args, env) => {
+    const logger = createLogger(env.LOG_LEVEL);
+    const bot = await startBot(env, logger);
+    logger.info('restore-bot serving', { url: bot.teams.url, teams: bot.teams.mode });
+    await new Promise<void>((done) => {
+      process.once('SIGINT', () => done());
+      process.once('SIGTERM', () => done());
+    });
+    await bot.close();
+    return 0;
   },
   emulator: async (_args, env) => {
     return runEmulator({ port: env.EMULATOR_PORT, preset: env.EMULATOR_PRESET });
@@ -78,5 +91,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  return command(args, env);
+  try {
+    return await command(args, env);
+  } catch (err) {
+    // An invalid policy file is a configuration error like any other: say exactly what is wrong, exit 2.
+    if (isBotError(err, 'POLICY_INVALID')) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
 }

@@ -1,0 +1,110 @@
+/**
+ * The composition root: reads nothing itself but the validated `Env`, builds every part once, wires them
+ * and starts the servers. `restore-bot serve` runs this; the demo runs it against the emulator.
+ */
+import { createCredential, DataProtectionClient } from './azure';
+import type { Env } from './config';
+import { createConversationApp } from './dialogs';
+import { type Logger } from './log';
+import { createMetricsRegistry } from './metrics';
+import { isLoopbackHost } from './net';
+import { loadPolicyFile, NO_USER_GROUPS } from './restore';
+import { RestoreService } from './restore/service';
+import { openStore, type Store } from './store';
+import { startTeamsServer, type TeamsServer } from './bot/teams';
+
+export interface RunningBot {
+  teams: TeamsServer;
+  store: Store;
+  service: RestoreService;
+  close(): Promise<void>;
+}
+
+/** How often requests left between approval and a running job are finished, and due ones expired. */
+const HOUSEKEEPING_INTERVAL_MS = 30_000;
+
+export async function startBot(env: Env, logger: Logger, options: { policyFile?: string } = {}): Promise<RunningBot> {
+  const policyFile = options.policyFile ?? env.RESTORE_BOT_CONFIG;
+  if (!policyFile) {
+    throw new Error('RESTORE_BOT_CONFIG is not set: name the policy file (see SPEC section 4, config/demo.yaml)');
+  }
+  const policy = await loadPolicyFile(policyFile);
+  const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, logger });
+  const metrics = createMetricsRegistry();
+  const azureCalls = metrics.counter('restore_bot_azure_calls_total', 'Azure Resource Manager calls by operation and status.');
+  const client = new DataProtectionClient({
+    endpoint: env.AZURE_ARM_ENDPOINT,
+    credential: createCredential(env.AZURE_CREDENTIAL, env.AZURE_ARM_ENDPOINT),
+    logger: logger.child({ component: 'azure' }),
+    onCall: (operation, status) => azureCalls.inc({ operation, status: String(status) }),
+  });
+  const now = () => new Date();
+  const service = new RestoreService({
+    store,
+    policy,
+    azure: client,
+    userGroups: NO_USER_GROUPS,
+    now,
+    logger: logger.child({ component: 'restore' }),
+  });
+
+  if (!env.MicrosoftAppId && !isLoopbackHost(env.HOST)) {
+    logger.warn('Teams is off: no MicrosoftAppId, and HOST is not a loopback address; /api/messages answers 404', {
+      host: env.HOST,
+    });
+  }
+  const teams = await startTeamsServer({
+    host: env.HOST,
+    port: env.PORT,
+    auth: {
+      appId: env.MicrosoftAppId,
+      appPassword: env.MicrosoftAppPassword,
+      appType: env.MicrosoftAppType,
+      tenantId: env.MicrosoftAppTenantId,
+    },
+    app: ({ poster }) =>
+      createConversationApp({
+        service,
+        client,
+        policy,
+        storage: store.dialogState,
+        conversations: store.conversations,
+        poster,
+        userGroups: NO_USER_GROUPS,
+        now,
+        logger: logger.child({ component: 'dialogs' }),
+      }),
+    conversations: store.conversations,
+    probes: {
+      store: () => store.query('SELECT 1'),
+      config: () => policy,
+      azure: () => client.listSubscriptions().firstPage(),
+    },
+    metrics,
+    logger,
+  });
+
+  // Finish what a crash or restart left behind before taking new work, then keep doing it in the background.
+  const housekeeping = async () => {
+    try {
+      await service.recover();
+      await service.expireDue(now());
+    } catch (error) {
+      logger.error('housekeeping failed; will retry', { error });
+    }
+  };
+  await housekeeping();
+  const timer = setInterval(housekeeping, HOUSEKEEPING_INTERVAL_MS);
+  timer.unref();
+
+  return {
+    teams,
+    store,
+    service,
+    close: async () => {
+      clearInterval(timer);
+      await teams.close();
+      await store.close();
+    },
+  };
+}
