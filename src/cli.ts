@@ -6,6 +6,7 @@ import { config as loadDotenv } from 'dotenv';
 import { readEnv, type Env } from './config';
 import { isBotError } from './errors';
 import { runDemo } from './demo';
+import { runDemoApprove } from './demo-approve';
 import { runEmulator } from './emulator/main';
 import { createLogger } from './log';
 import { startBot } from './main';
@@ -23,6 +24,8 @@ type Command = (args: string[], env: Env) => Promise<number>;
 const USAGE = `usage: restore-bot <command>
 
   demo                 the demo: Azure emulator, embedded store, the bot and the local Teams playground
+  demo-approve <R-XXXX> [--as user-id-1]
+                       approve a demo request as another playground user (default Megan Bowen)
   serve                the bot (production entry point; configuration from the environment)
   emulator             the Azure emulator alone (EMULATOR_PORT, EMULATOR_PRESET)
   bench [name…]        benchmarks (azure, store); prints figures and ratios
@@ -32,6 +35,7 @@ const USAGE = `usage: restore-bot <command>
 
 const commands: Record<string, Command> = {
   demo: async (_args, env) => runDemo(env, createLogger(env.LOG_LEVEL)),
+  'demo-approve': async (args) => runDemoApprove(args),
   serve: async (_args, env) => {
     const logger = createLogger(env.LOG_LEVEL);
     const bot = await startBot(env, logger);

@@ -4,8 +4,10 @@
  * Ctrl+C stops every part, the playground child process included.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Env } from './config';
+import { DEMO_RECORDING_FILE } from './demo-approve';
 import { startEmulator } from './emulator';
 import type { Logger } from './log';
 import { startBot } from './main';
@@ -59,12 +61,16 @@ export async function runDemo(env: Env, logger: Logger): Promise<number> {
 
 function startPlayground(botUrl: string, logger: Logger): ChildProcess {
   const cli = join(dirname(require.resolve('@microsoft/teams-app-test-tool/package.json')), 'cli.js');
-  const child = spawn(process.execPath, [cli, 'start', '--disable-telemetry', '-p', String(PLAYGROUND_PORT)], {
+  // `demo-approve` finds approval cards in the playground's events recording; start each demo with a clean one.
+  rmSync(DEMO_RECORDING_FILE, { force: true });
+  const args = [cli, 'start', '--disable-telemetry', '--enable-events-recording', '-p', String(PLAYGROUND_PORT)];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT, // reads .m365agentsplayground.yml, writes devTools/ (ignored by git)
     env: {
       ...process.env,
       TEAMSAPPTESTER_BROWSER: 'none',
       BOT_ENDPOINT: `${botUrl}/api/messages`,
+      M365_AGENTS_PLAYGROUND_RECORDING_FILE: DEMO_RECORDING_FILE,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
