@@ -11,13 +11,14 @@ import { statusView } from './look/status-view';
 import { vaultsView } from './look/vaults-view';
 import { say } from './messages';
 import type { Who } from './places';
-import type { Actor, ConversationApp, ExecuteClick, ExecuteResult, Place } from './ports';
+import type { Actor, ConversationApp, ConversationTarget, ExecuteClick, ExecuteResult, Place } from './ports';
 import {
   RESTORE_WIZARD_DIALOG_ID,
   RestoreWizardDialog,
   StaleDialogStateError,
   sendViews,
   WHO_KEY,
+  type WizardOptions,
 } from './restore-wizard-dialog';
 import type { View } from './views';
 import { WizardEngine } from './wizard/engine';
@@ -27,8 +28,10 @@ import { DIALOG_VERSION, isWizardState, type Prefill } from './wizard/state';
  * The one conversation, shared by Teams and Slack: routes each turn to the wizard (a botbuilder dialog whose
  * state is in the store) or to the one-turn commands, and approval clicks to ApprovalClicks.
  *
- * Dialog state is private to each person in each conversation (PrivateConversationState): in a channel, two
- * people can run their own wizards side by side.
+ * Dialog state is private to each person in each conversation (PrivateConversationState). The wizard is also
+ * private to its requester: asked for in a channel or group chat, it runs in the person's 1:1 chat with the
+ * bot (a turn the bot starts there through the Poster), remembering where it was asked for; when no 1:1
+ * chat can be opened it stays in the thread, where two people can still run their own wizards side by side.
  */
 export class RestoreConversation implements ConversationApp {
   private readonly state: PrivateConversationState;
@@ -61,6 +64,48 @@ export class RestoreConversation implements ConversationApp {
     }
   }
 
+  /**
+   * `restore` (or the shortcut): in a 1:1 chat the wizard starts here; elsewhere it moves to the requester's
+   * 1:1 chat and a short note says so in the thread. When that chat cannot be opened or reached, the wizard
+   * stays in the thread and its first card says why.
+   */
+  private async startRestore(context: TurnContext, who: Who, prefill: Prefill): Promise<void> {
+    if (who.place.personal) return this.beginWizard(context, { prefill });
+    const chat = await this.openPrivateChat(who);
+    if (chat && (await this.beginPrivateWizard(chat, who, prefill))) {
+      // A wizard this person had running in this thread ends: `restore` starts over, in one place only.
+      await (await this.dialogs.createContext(context)).cancelAllDialogs();
+      return this.send(context, { kind: 'notice', title: say('CONTINUED_PRIVATELY', { name: who.actor.displayName }) });
+    }
+    return this.beginWizard(context, { prefill, notes: [say('PRIVATE_CHAT_UNAVAILABLE')] });
+  }
+
+  private async openPrivateChat(who: Who): Promise<ConversationTarget | undefined> {
+    try {
+      return await this.deps.poster.openPrivateChat(who.actor);
+    } catch (error) {
+      this.deps.logger.warn('could not open a 1:1 chat; the wizard stays in the thread', { error });
+      return undefined;
+    }
+  }
+
+  /** Starts the wizard in a turn of the 1:1 chat, with the asking place; false when that chat was unreachable. */
+  private async beginPrivateWizard(chat: ConversationTarget, who: Who, prefill: Prefill): Promise<boolean> {
+    try {
+      await this.deps.poster.continueIn(chat, async (privateContext) => {
+        const place: Place = { conversationId: chat.conversationId, personal: true };
+        privateContext.turnState.set(WHO_KEY, { actor: who.actor, place } satisfies Who);
+        await this.beginWizard(privateContext, { prefill, askedIn: who.place });
+        // Saved only once the first card is out: a chat the card never reached keeps no wizard.
+        await this.state.saveChanges(privateContext);
+      });
+      return true;
+    } catch (error) {
+      this.deps.logger.warn('could not start the wizard in the 1:1 chat; it stays in the thread', { error });
+      return false;
+    }
+  }
+
   private async route(context: TurnContext, who: Who): Promise<void> {
     const answer = readAnswer(context.activity);
     const command: Command = answer.action ? { kind: 'empty' } : parseCommand(answer.text);
@@ -68,14 +113,14 @@ export class RestoreConversation implements ConversationApp {
     if (stale) {
       await sendViews(context, [{ kind: 'notice', title: say('BOT_UPDATED') }]);
       // An answer to the old wizard cannot be read; the wizard starts over. Commands still do what they say.
-      if (!isCommand(command) && !this.isLookAction(answer.action)) return this.beginWizard(context, {});
+      if (!isCommand(command) && !this.isLookAction(answer.action)) return this.beginWizard(context);
     }
 
     if (answer.action && this.isLookAction(answer.action))
       return this.lookAction(context, who, answer.action, answer.values);
     switch (command.kind) {
       case 'restore':
-        return this.beginWizard(context, command.prefill);
+        return this.startRestore(context, who, command.prefill);
       case 'cancel':
         return this.cancel(context);
       case 'jobs':
@@ -101,7 +146,7 @@ export class RestoreConversation implements ConversationApp {
         if (!(cause instanceof StaleDialogStateError)) throw error;
         await this.dialogState.set(context, { dialogStack: [] });
         await sendViews(context, [{ kind: 'notice', title: say('BOT_UPDATED') }]);
-        await this.beginWizard(context, {});
+        await this.beginWizard(context);
       }
       return;
     }
@@ -141,10 +186,12 @@ export class RestoreConversation implements ConversationApp {
     return stack.length > 0;
   }
 
-  private async beginWizard(context: TurnContext, prefill: Prefill): Promise<void> {
+  private async beginWizard(context: TurnContext, options: WizardOptions = {}): Promise<void> {
     const dc = await this.dialogs.createContext(context);
     await dc.cancelAllDialogs();
-    await dc.beginDialog(RESTORE_WIZARD_DIALOG_ID, { prefill });
+    // The stack is written by this version of the dialogs (a turn the bot starts itself is not routed).
+    await this.version.set(context, DIALOG_VERSION);
+    await dc.beginDialog(RESTORE_WIZARD_DIALOG_ID, options);
   }
 
   private async cancel(context: TurnContext): Promise<void> {

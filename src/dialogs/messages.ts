@@ -12,6 +12,9 @@ export const DIALOG_TEXT = {
   WIZARD_CANCELLED: () => 'Restore wizard cancelled; nothing was requested.',
   NOTHING_TO_CANCEL: () => 'There is no restore wizard to cancel.',
   ASK_FIRST: (p: { step: string }) => `Pick ${p.step} from the list, or type it.`,
+  CONTINUED_PRIVATELY: (p: { name: string }) => `I've sent you a private message to continue, ${p.name}.`,
+  PRIVATE_CHAT_UNAVAILABLE: () =>
+    'I could not open a private chat with you, so the restore continues in this thread, where others can see it.',
 
   // Vault step
   NO_VAULTS_IN_SCOPE: () =>

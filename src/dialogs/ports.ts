@@ -51,6 +51,21 @@ export interface Poster {
   reply(thread: MessageRef, view: View): Promise<MessageRef>;
   /** Replaces an earlier message for everyone (e.g. an approval card once decided: buttons gone). */
   update(message: MessageRef, view: View): Promise<void>;
+  /**
+   * The person's 1:1 chat with the bot, opened if there is none yet, for a wizard started where others can
+   * see it. Undefined when the channel cannot open one (Teams: the bot is not installed for the user, a
+   * tenant policy, a user the bot never heard from); the conversation then stays where it was started. The
+   * channel only opens the chat: whether and when to move there is the conversation's decision.
+   */
+  openPrivateChat(actor: Actor): Promise<ConversationTarget | undefined>;
+  /**
+   * Runs `logic` in a turn the bot starts itself in `target` (a proactive turn: Teams
+   * `continueConversationAsync` with the stored reference). What `logic` sends lands in that conversation, and
+   * state read through its context (dialog state) is that conversation's: in a 1:1 chat, the turn is "from"
+   * the person the chat is with, so their later messages there find the same private state. Rejects when
+   * the conversation cannot be reached.
+   */
+  continueIn(target: ConversationTarget, logic: (context: TurnContext) => Promise<void>): Promise<void>;
 }
 
 /** An `execute`-mode click (Teams `Action.Execute` invoke, Slack block action on an approval message). */

@@ -3,7 +3,7 @@
  * service, botbuilder's TestAdapter to run turns, and a Poster double that records what the channel was asked
  * to post (a double of the channel at its port).
  */
-import { type Activity, TestAdapter } from 'botbuilder-core';
+import { type Activity, TestAdapter, type TurnContext } from 'botbuilder-core';
 import type { DataProtectionClient } from '../../src/azure';
 import { createConversationApp } from '../../src/dialogs';
 import type {
@@ -59,12 +59,54 @@ export interface Posted {
   ref: MessageRef;
 }
 
-/** Records every post, reply and update the conversation asks of the channel. */
+/** A turn the bot started itself in a conversation (continueIn), and the views it sent there. */
+export interface ProactiveTurn {
+  target: ConversationTarget;
+  views: View[];
+}
+
+/**
+ * Records every post, reply and update the conversation asks of the channel. 1:1 chats: by default none can
+ * be opened (the wizard stays in the thread, as when Teams refuses); a test that sets `opensPrivateChats`
+ * gets one per person, `a:private-<userId>`, whose bot-started turns run through a TestAdapter like Chat's.
+ */
 export class RecordingPoster implements Poster {
   readonly posts: Posted[] = [];
   readonly replies: { thread: MessageRef; view: View }[] = [];
   readonly updates: { message: MessageRef; view: View }[] = [];
+  readonly proactive: ProactiveTurn[] = [];
+  opensPrivateChats = false;
+  /** The chat opens, but turns there fail (as when Teams refuses the first message). */
+  privateChatsUnreachable = false;
+  private readonly members = new Map<string, Actor>();
   private next = 1;
+
+  async openPrivateChat(actor: Actor): Promise<ConversationTarget | undefined> {
+    if (!this.opensPrivateChats) return undefined;
+    const target: ConversationTarget = { channel: actor.channel, conversationId: `a:private-${actor.userId}` };
+    this.members.set(target.conversationId, actor);
+    return target;
+  }
+
+  async continueIn(target: ConversationTarget, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const member = this.members.get(target.conversationId);
+    if (!member || this.privateChatsUnreachable)
+      throw new Error(`conversation ${target.conversationId} is unreachable`);
+    const adapter = new TestAdapter();
+    // Same channel id and sender as Chat's activities: the private dialog state is keyed by both.
+    await adapter.processActivity(
+      {
+        type: 'event',
+        name: 'continueConversation',
+        channelId: 'msteams',
+        conversation: { id: target.conversationId, isGroup: false, conversationType: 'personal', name: '' },
+        from: { id: member.userId, name: member.displayName },
+        recipient: { id: 'bot', name: 'restore-bot' },
+      },
+      logic,
+    );
+    this.proactive.push({ target, views: adapter.activeQueue.splice(0).map(viewOf) });
+  }
 
   async post(target: ConversationTarget, view: View): Promise<MessageRef> {
     const ref: MessageRef = {

@@ -19,6 +19,9 @@ export interface ConnectorCall {
   // biome-ignore lint/suspicious/noExplicitAny: recorded wire JSON, read by assertions
   body: any;
   authorization?: string;
+  /** What the fake answered (e.g. `{id}` of the new message), set once answered. */
+  // biome-ignore lint/suspicious/noExplicitAny: recorded wire JSON, read by assertions
+  answer?: any;
 }
 
 export interface FakeConnectorOptions {
@@ -43,6 +46,7 @@ export class FakeBotConnector {
       const call = this.classify(req, body);
       this.calls.push(call);
       const { status, answer } = this.answer(call);
+      call.answer = answer;
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer));
       for (const waiter of this.waiters.filter((w) => w.predicate(call))) {

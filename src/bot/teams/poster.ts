@@ -2,11 +2,12 @@
  * `Poster` for Teams: posts, thread replies and updates outside a user's turn (approval cards, expiry, job
  * progress), through the stored conversation references. A post into a channel starts a new thread with
  * `createConversationAsync` (works without an app id, unlike `TeamsInfo.sendMessageToTeamsChannel`); a chat
- * gets the message through `continueConversationAsync`.
+ * gets the message through `continueConversationAsync`. For the private wizard it opens a person's 1:1 chat
+ * (`createConversationAsync` with the person as the only member) and runs turns there.
  */
 import type { CloudAdapter } from 'botbuilder';
 import { type Activity, type ConversationParameters, type ConversationReference, TurnContext } from 'botbuilder-core';
-import type { Actor, ConversationTarget, MessageRef, Place, Poster } from '../../dialogs/ports';
+import type { Actor, ConversationTarget, MessageRef, Poster } from '../../dialogs/ports';
 import type { View } from '../../dialogs/views';
 import { BotError } from '../../errors';
 import type { Logger } from '../../log';
@@ -94,19 +95,20 @@ export class TeamsPoster implements Poster {
   }
 
   /**
-   * The requester's 1:1 chat with the bot, opened if needed (`createConversation` with the user as member).
+   * The person's 1:1 chat with the bot, opened if needed (`createConversation` with the user as member).
    * Undefined when it cannot be opened (the bot is not installed for the user, an unknown user, a policy).
    */
-  async openPersonalChat(userId: string): Promise<ConversationTarget | undefined> {
-    const user = await this.options.refs.get<StoredUser>(refKeys.user(userId));
+  async openPrivateChat(actor: Actor): Promise<ConversationTarget | undefined> {
+    const user = await this.options.refs.get<StoredUser>(refKeys.user(actor.userId));
     if (!user) return undefined;
     if (user.personalConversationId) return { channel: 'teams', conversationId: user.personalConversationId };
     try {
       let reference: Partial<ConversationReference> | undefined;
+      const member = { id: user.memberId, ...(user.name ? { name: user.name } : {}) };
       const parameters = {
         isGroup: false,
         bot: user.bot,
-        members: [{ id: user.memberId, ...(user.name ? { name: user.name } : {}) }],
+        members: [member],
         ...(user.tenantId ? { tenantId: user.tenantId, channelData: { tenant: { id: user.tenantId } } } : {}),
       } as ConversationParameters;
       await this.options.adapter.createConversationAsync(
@@ -120,33 +122,33 @@ export class TeamsPoster implements Poster {
         },
       );
       if (!reference?.conversation?.id) return undefined;
+      // The created conversation's reference names no user; turns the bot starts there must come "from" the
+      // member, as their own messages will, so that per-user dialog state is the same in both.
       const stored = {
         ...reference,
         activityId: undefined,
+        user: { id: user.memberId, name: user.name ?? '' },
         conversation: { ...reference.conversation, conversationType: 'personal' },
       };
-      await this.options.recorder.rememberPersonalChat(userId, user, stored);
+      await this.options.recorder.rememberPersonalChat(actor.userId, user, stored);
       return { channel: 'teams', conversationId: reference.conversation.id };
     } catch (error) {
-      this.options.logger.warn('could not open a 1:1 chat; the wizard stays in the thread', { userId, error });
+      this.options.logger.warn('could not open a 1:1 chat', { userId: actor.userId, error });
       return undefined;
     }
   }
 
-  /**
-   * Where a wizard continues privately: the 1:1 chat when started elsewhere and it can be opened, else the
-   * thread (or chat) it was started in.
-   */
-  async privateTarget(actor: Actor, place: Place): Promise<ConversationTarget> {
-    if (place.personal) return { channel: 'teams', conversationId: place.conversationId };
-    const personal = await this.openPersonalChat(actor.userId);
-    if (personal) return personal;
-    const threadId = threadIdOf(place.conversationId);
-    return {
-      channel: 'teams',
-      conversationId: place.channelId ?? baseConversationId(place.conversationId),
-      ...(place.channelId && threadId ? { threadId } : {}),
-    };
+  async continueIn(target: ConversationTarget, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const found = await this.lookup(target.conversationId);
+    const conversationId =
+      found.kind === 'channel' && target.threadId
+        ? `${baseConversationId(target.conversationId)};messageid=${target.threadId}`
+        : target.conversationId;
+    await this.options.adapter.continueConversationAsync(
+      this.options.appId,
+      withConversation(found.reference, conversationId),
+      logic,
+    );
   }
 
   private async startThread(found: Found, channelId: string, view: View): Promise<MessageRef> {

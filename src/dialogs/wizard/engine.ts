@@ -41,7 +41,8 @@ export class WizardEngine {
     private readonly approvals: ApprovalMessages,
   ) {}
 
-  async start(prefill: Prefill, who: Who): Promise<WizardTurn> {
+  /** `notes` are said on the first step shown (e.g. why the wizard runs where others can see it). */
+  async start(prefill: Prefill, who: Who, notes: string[] = []): Promise<WizardTurn> {
     const state = newWizardState(prefill);
     const decision = await this.deps.policy.mayRequest(who.actor, policyPlace(who.place), this.deps.userGroups);
     if (!decision.allowed) {
@@ -54,7 +55,7 @@ export class WizardEngine {
         done: true,
       };
     }
-    return this.guard(state, () => this.advance(state, who, [], []));
+    return this.guard(state, () => this.advance(state, who, [], [...notes]));
   }
 
   async handle(stored: WizardState, answer: Answer, who: Who): Promise<WizardTurn> {

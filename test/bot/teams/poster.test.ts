@@ -98,11 +98,14 @@ describe('TeamsPoster', () => {
 
 describe('the private wizard', () => {
   const actor = { channel: 'teams' as const, userId: ALEX.aadObjectId, displayName: ALEX.name, tenantOrTeamId: TENANT };
-  const channelPlace = { conversationId: `${CHANNEL_ID};messageid=in-77`, channelId: CHANNEL_ID };
 
-  test('continues in the 1:1 chat the bot already has with the requester', async () => {
-    const target = await rig.server.poster.privateTarget(actor, channelPlace);
-    expect(target).toEqual({ channel: 'teams', conversationId: 'a:personal-alex' });
+  test('uses the 1:1 chat the bot already has with the person', async () => {
+    const before = rig.connector.calls.length;
+    expect(await rig.server.poster.openPrivateChat(actor)).toEqual({
+      channel: 'teams',
+      conversationId: 'a:personal-alex',
+    });
+    expect(rig.connector.calls.slice(before).some((c) => c.route === 'createConversation')).toBe(false);
   });
 
   test('opens a 1:1 chat with createConversation when there is none yet, and reuses it', async () => {
@@ -113,24 +116,37 @@ describe('the private wizard', () => {
     );
     const isaiah = { ...actor, userId: 'aad-isaiah', displayName: 'Isaiah Langer' };
     const before = rig.connector.calls.length;
-    const target = await rig.server.poster.privateTarget(isaiah, channelPlace);
+    const target = (await rig.server.poster.openPrivateChat(isaiah))!;
     const create = rig.connector.calls.slice(before).find((c) => c.route === 'createConversation')!;
     expect(create.body).toMatchObject({ isGroup: false, members: [{ id: '29:isaiah' }], tenantId: TENANT });
     expect(target.conversationId).toMatch(/^a:personal-/);
     expect(target.threadId).toBeUndefined();
 
-    await rig.server.poster.post(target, view('Pick a vault, privately'));
-    const sent = await rig.connector.waitFor((c) => JSON.stringify(c.body ?? '').includes('Pick a vault, privately'));
-    expect(sent.conversationId).toBe(target.conversationId);
-
-    const again = await rig.server.poster.privateTarget(isaiah, channelPlace);
-    expect(again).toEqual(target);
+    expect(await rig.server.poster.openPrivateChat(isaiah)).toEqual(target);
     expect(
       rig.connector.calls.filter((c) => c.route === 'createConversation' && c.body.members?.[0]?.id === '29:isaiah'),
     ).toHaveLength(1);
   });
 
-  test('falls back to the channel thread when Teams refuses the 1:1 chat', async () => {
+  test('a turn the bot starts in the new 1:1 chat sends there, "from" the member', async () => {
+    await rig.post(
+      channelMessage(rig.connector.serviceUrl, 'restore', {
+        from: { id: '29:lynne', name: 'Lynne Robbins', aadObjectId: 'aad-lynne' },
+      }),
+    );
+    const lynne = { ...actor, userId: 'aad-lynne', displayName: 'Lynne Robbins' };
+    const target = (await rig.server.poster.openPrivateChat(lynne))!;
+    let from: string | undefined;
+    await rig.server.poster.continueIn(target, async (context) => {
+      from = context.activity.from?.id;
+      await context.sendActivity({ type: 'message', text: 'Pick a vault, privately' });
+    });
+    expect(from).toBe('29:lynne');
+    const sent = await rig.connector.waitFor((c) => c.body?.text === 'Pick a vault, privately');
+    expect(sent.conversationId).toBe(target.conversationId);
+  });
+
+  test('cannot open one when Teams refuses the 1:1 chat', async () => {
     const refusing = await new FakeBotConnector({ refusePersonalChats: true }).start();
     try {
       await rig.post(
@@ -139,16 +155,14 @@ describe('the private wizard', () => {
         }),
       );
       const patti = { ...actor, userId: 'aad-patti', displayName: 'Patti' };
-      const target = await rig.server.poster.privateTarget(patti, channelPlace);
-      expect(target).toEqual({ channel: 'teams', conversationId: CHANNEL_ID, threadId: 'in-77' });
+      expect(await rig.server.poster.openPrivateChat(patti)).toBeUndefined();
       expect(refusing.calls.some((c) => c.route === 'createConversation')).toBe(true);
     } finally {
       await refusing.stop();
     }
   });
 
-  test('a wizard started in the 1:1 chat stays there', async () => {
-    const target = await rig.server.poster.privateTarget(actor, { conversationId: 'a:personal-alex', personal: true });
-    expect(target).toEqual({ channel: 'teams', conversationId: 'a:personal-alex' });
+  test('cannot open one with a person the bot never heard from', async () => {
+    expect(await rig.server.poster.openPrivateChat({ ...actor, userId: 'aad-stranger' })).toBeUndefined();
   });
 });
