@@ -4,6 +4,7 @@
  */
 import { azureBenchmark } from './azure';
 import { storeBenchmark } from './store';
+import { teamsBenchmark } from './teams';
 
 export interface Benchmark {
   name: string;
@@ -11,7 +12,7 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-const registry: Benchmark[] = [azureBenchmark, storeBenchmark];
+const registry: Benchmark[] = [azureBenchmark, storeBenchmark, teamsBenchmark];
 
 export async function runBenchmarks(names: string[]): Promise<number> {
   const unknown = names.filter((n) => !registry.some((b) => b.name === n));
