@@ -3,16 +3,17 @@
  * configuration once and hands it down; exit codes: 0 ok, 1 failure, 2 bad usage or invalid configuration.
  */
 import { config as loadDotenv } from 'dotenv';
-import { readEnv, type Env } from './config';
-import { isBotError } from './errors';
+import { runBenchmarks } from '../bench/run';
+import { type Env, readEnv } from './config';
 import { runDemo } from './demo';
 import { runDemoApprove } from './demo-approve';
+import { runDoctor } from './doctor';
 import { runEmulator } from './emulator/main';
+import { isBotError } from './errors';
 import { createLogger } from './log';
 import { startBot } from './main';
 import { exportAudit, verifyAudit } from './restore/audit';
 import { openStore } from './store';
-import { runBenchmarks } from '../bench/run';
 
 /** Writes a line, waiting when the consumer is slower than us (an export can be long). */
 function writeLine(stream: NodeJS.WritableStream, line: string): Promise<void> | void {
@@ -27,6 +28,7 @@ const USAGE = `usage: restore-bot <command>
   demo-approve <R-XXXX> [--as user-id-1]
                        approve a demo request as another playground user (default Megan Bowen)
   serve                the bot (production entry point; configuration from the environment)
+  doctor               checks configuration, store, Azure access, Teams and Slack; exit 1 when any check fails
   emulator             the Azure emulator alone (EMULATOR_PORT, EMULATOR_PRESET)
   bench [name…]        benchmarks (azure, store); prints figures and ratios
   audit verify         checks the audit log's hash chain; exit 1 naming the first broken event
@@ -46,6 +48,12 @@ const commands: Record<string, Command> = {
     });
     await bot.close();
     return 0;
+  },
+  doctor: async (_args, env) => {
+    const report = await runDoctor(env, (line) => process.stdout.write(`${line}\n`));
+    // A step given up at its deadline may still hold a socket open; the answer is printed, so do not wait on it.
+    if (report.abandoned) process.exit(report.exitCode);
+    return report.exitCode;
   },
   emulator: async (_args, env) => {
     return runEmulator({ port: env.EMULATOR_PORT, preset: env.EMULATOR_PRESET });

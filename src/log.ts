@@ -34,7 +34,12 @@ export function createLogger(
   const min = LEVELS[level];
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[lvl] < min) return;
-    const record = { time: new Date().toISOString(), level: lvl, msg: redact(msg), ...(redact({ ...base, ...fields }) as object) };
+    const record = {
+      time: new Date().toISOString(),
+      level: lvl,
+      msg: redact(msg),
+      ...(redact({ ...base, ...fields }) as object),
+    };
     write(JSON.stringify(record));
   };
   return {

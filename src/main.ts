@@ -3,15 +3,15 @@
  * and starts the servers. `restore-bot serve` runs this; the demo runs it against the emulator.
  */
 import { createCredential, DataProtectionClient } from './azure';
+import { startTeamsServer, type TeamsServer } from './bot/teams';
 import type { Env } from './config';
 import { createConversationApp } from './dialogs';
-import { type Logger } from './log';
+import type { Logger } from './log';
 import { createMetricsRegistry } from './metrics';
 import { isLoopbackHost } from './net';
 import { loadPolicyFile, NO_USER_GROUPS } from './restore';
 import { RestoreService } from './restore/service';
 import { openStore, type Store } from './store';
-import { startTeamsServer, type TeamsServer } from './bot/teams';
 
 export interface RunningBot {
   teams: TeamsServer;
@@ -31,7 +31,10 @@ export async function startBot(env: Env, logger: Logger, options: { policyFile?:
   const policy = await loadPolicyFile(policyFile);
   const store = await openStore({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, logger });
   const metrics = createMetricsRegistry();
-  const azureCalls = metrics.counter('restore_bot_azure_calls_total', 'Azure Resource Manager calls by operation and status.');
+  const azureCalls = metrics.counter(
+    'restore_bot_azure_calls_total',
+    'Azure Resource Manager calls by operation and status.',
+  );
   const client = new DataProtectionClient({
     endpoint: env.AZURE_ARM_ENDPOINT,
     credential: createCredential(env.AZURE_CREDENTIAL, env.AZURE_ARM_ENDPOINT),

@@ -1,7 +1,8 @@
 /** The restore domain's public surface: requests and their lifecycle, policy, prechecks, messages. */
+
+export { AZURE_REGIONS, isKnownRegion, normalizeRegion, PAIRED_REGIONS, pairedRegion } from '../azure/regions';
 export * from './approvals';
 export * from './audit';
-export { AZURE_REGIONS, isKnownRegion, normalizeRegion, PAIRED_REGIONS, pairedRegion } from '../azure/regions';
 export * from './format';
 export * from './ids';
 export { botError, catalogue, type MessageKey, type MessageParams, message, STATE_LABELS } from './messages';

@@ -1,5 +1,5 @@
-import type { BotError } from '../errors';
 import { normalizeRegion, pairedRegion } from '../azure/regions';
+import type { BotError } from '../errors';
 import { botError } from './messages';
 import type { Policy } from './policy/policy';
 import {

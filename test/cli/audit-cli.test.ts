@@ -38,7 +38,10 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 it('export prints one JSON line per event, in order', () => {
   const run = cli('audit', 'export');
   expect(run.code).toBe(0);
-  const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  const events = run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
   expect(events.map((e) => [e.seq, e.type, e.actor.id])).toEqual([
     [1, 'request_created', 'user-0'],
     [2, 'approved', 'user-1'],

@@ -24,7 +24,9 @@ interface Answer {
 
 /** Calls the emulator and validates the answer against the spec operation that the path and method match. */
 async function call(method: string, pathOrUrl: string, body?: unknown): Promise<Answer> {
-  const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${emulator.url}${pathOrUrl}${pathOrUrl.includes('?') ? '&' : '?'}${API}`;
+  const url = pathOrUrl.startsWith('http')
+    ? pathOrUrl
+    : `${emulator.url}${pathOrUrl}${pathOrUrl.includes('?') ? '&' : '?'}${API}`;
   const res = await fetch(url, {
     method,
     headers: { ...AUTH, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -118,7 +120,9 @@ describe('the emulator answers as dataprotection.json says', () => {
     expect(points.body.value.length).toBeGreaterThan(0);
     const point = points.body.value[0];
     await call('GET', `${instance.id}/recoveryPoints/${point.name}`);
-    const filter = encodeURIComponent(`startDate eq '2000-01-01T00:00:00.0000000Z' and endDate eq '2100-01-01T00:00:00.0000000Z'`);
+    const filter = encodeURIComponent(
+      `startDate eq '2000-01-01T00:00:00.0000000Z' and endDate eq '2100-01-01T00:00:00.0000000Z'`,
+    );
     await call('GET', `${instance.id}/recoveryPoints?$filter=${filter}`);
   });
 
@@ -126,7 +130,12 @@ describe('the emulator answers as dataprotection.json says', () => {
     const instance = (await call('GET', `${VAULT}/backupInstances`)).body.value[0];
     const point = (await call('GET', `${instance.id}/recoveryPoints`)).body.value[0];
     const body = restoreBody(point.properties.recoveryPointId, 'eastus');
-    await followLro(await call('POST', `${instance.id}/validateRestore`, { objectType: 'ValidateRestoreRequestObject', restoreRequestObject: body }));
+    await followLro(
+      await call('POST', `${instance.id}/validateRestore`, {
+        objectType: 'ValidateRestoreRequestObject',
+        restoreRequestObject: body,
+      }),
+    );
     const result = await followLro(await call('POST', `${instance.id}/restore`, body));
     const jobId: string = result.body.jobId;
     const jobPath = jobId.startsWith('/') ? jobId : `${VAULT}/backupJobs/${jobId}`;
@@ -156,14 +165,18 @@ describe('the emulator answers as dataprotection.json says', () => {
     });
     expect(jobs.body.value.length).toBeGreaterThan(0);
     const jobName = String(result.body.jobId).split('/').pop();
-    await call('POST', `${secondary}/fetchCrossRegionRestoreJob`, { sourceRegion: 'eastus', sourceBackupVaultId: VAULT, jobId: jobName });
+    await call('POST', `${secondary}/fetchCrossRegionRestoreJob`, {
+      sourceRegion: 'eastus',
+      sourceBackupVaultId: VAULT,
+      jobId: jobName,
+    });
   });
 
   it('errors are CloudError bodies of the right status', async () => {
     const dev = VAULT.replace('rg-backup-prod', 'rg-backup-dev').replace('bv-prod-eastus', 'bv-dev-eastus2');
-    const devVault = (await call('GET', `/subscriptions/${SUB}/providers/Microsoft.DataProtection/backupVaults`)).body.value.find(
-      (v: any) => v.name === 'bv-dev-eastus2',
-    );
+    const devVault = (
+      await call('GET', `/subscriptions/${SUB}/providers/Microsoft.DataProtection/backupVaults`)
+    ).body.value.find((v: any) => v.name === 'bv-dev-eastus2');
     const devInstance = (await call('GET', `${devVault?.id ?? dev}/backupInstances`)).body.value[0];
     const refused = await call(
       'POST',

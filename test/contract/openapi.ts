@@ -54,7 +54,9 @@ export class OpenApi {
       if (!op?.operationId) continue;
       const pattern = template
         .split(/(\{[^}]+\})/)
-        .map((part) => (part.startsWith('{') ? (part === '{resourceId}' ? '.+' : '[^/]+') : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+        .map((part) =>
+          part.startsWith('{') ? (part === '{resourceId}' ? '.+' : '[^/]+') : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'),
+        )
         .join('');
       if (new RegExp(`^${pattern}$`, 'i').test(path)) return op.operationId;
     }
@@ -167,7 +169,11 @@ export class OpenApi {
   }
 
   /** Collects declared properties and required names through the allOf chain. */
-  private flatten(schema: Schema): { properties: Map<string, Schema>; required: Set<string>; additional?: Schema | boolean } {
+  private flatten(schema: Schema): {
+    properties: Map<string, Schema>;
+    required: Set<string>;
+    additional?: Schema | boolean;
+  } {
     const properties = new Map<string, Schema>();
     const required = new Set<string>();
     let additional: Schema | boolean | undefined;
@@ -197,20 +203,27 @@ export class OpenApi {
       if (sub) {
         ({ schema, key } = this.deref(this.anchor({ $ref: `#/definitions/${sub}` }, this.load(key.split('#')[0]!))));
       } else if (tag !== own && !(schema.discriminator && !this.subtypes.get(key)?.size)) {
-        errors.push({ path: `${path}.${discriminator}`, message: `unknown discriminator value ${JSON.stringify(tag)}` });
+        errors.push({
+          path: `${path}.${discriminator}`,
+          message: `unknown discriminator value ${JSON.stringify(tag)}`,
+        });
         return;
       }
     }
     const type = schema.type ?? (schema.properties || schema.allOf ? 'object' : undefined);
     switch (type) {
       case 'object':
-        return this.checkObject(schema, value, path, errors);
+        this.checkObject(schema, value, path, errors);
+        return;
       case 'array':
         if (!Array.isArray(value)) return void errors.push({ path, message: `expected array, got ${typeof value}` });
-        value.forEach((item, i) => this.check(this.anchor(schema.items, this.docOf(schema)), item, `${path}[${i}]`, errors));
+        for (const [i, item] of value.entries()) {
+          this.check(this.anchor(schema.items, this.docOf(schema)), item, `${path}[${i}]`, errors);
+        }
         return;
       case 'string':
-        if (typeof value !== 'string') return void errors.push({ path, message: `expected string, got ${JSON.stringify(value)}` });
+        if (typeof value !== 'string')
+          return void errors.push({ path, message: `expected string, got ${JSON.stringify(value)}` });
         if (schema.format === 'date-time' && Number.isNaN(Date.parse(value)))
           errors.push({ path, message: `not a date-time: ${value}` });
         if (schema.enum && schema['x-ms-enum']?.modelAsString !== true && !schema.enum.includes(value))
@@ -223,7 +236,8 @@ export class OpenApi {
         if (typeof value !== 'number') errors.push({ path, message: `expected number, got ${JSON.stringify(value)}` });
         return;
       case 'boolean':
-        if (typeof value !== 'boolean') errors.push({ path, message: `expected boolean, got ${JSON.stringify(value)}` });
+        if (typeof value !== 'boolean')
+          errors.push({ path, message: `expected boolean, got ${JSON.stringify(value)}` });
         return;
       default:
         return; // an untyped schema accepts anything
@@ -237,11 +251,13 @@ export class OpenApi {
     }
     const { properties, required, additional } = this.flatten(schema);
     const record = value as Record<string, unknown>;
-    for (const name of required) if (!(name in record)) errors.push({ path, message: `missing required property ${name}` });
+    for (const name of required)
+      if (!(name in record)) errors.push({ path, message: `missing required property ${name}` });
     for (const [name, v] of Object.entries(record)) {
       const propSchema = properties.get(name);
       if (propSchema) this.check(propSchema, v, `${path}.${name}`, errors);
-      else if (additional && typeof additional === 'object') this.check(this.anchor(additional, this.docOf(schema)), v, `${path}.${name}`, errors);
+      else if (additional && typeof additional === 'object')
+        this.check(this.anchor(additional, this.docOf(schema)), v, `${path}.${name}`, errors);
       else if (additional !== true) errors.push({ path, message: `property ${name} is not declared` });
     }
   }

@@ -10,7 +10,9 @@ const api = new OpenApi();
 const spec = JSON.parse(readFileSync(join(SPEC_DIR, 'dataprotection.json'), 'utf8'));
 
 function exampleFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? exampleFiles(join(dir, f)) : [join(dir, f)]));
+  return readdirSync(dir).flatMap((f) =>
+    statSync(join(dir, f)).isDirectory() ? exampleFiles(join(dir, f)) : [join(dir, f)],
+  );
 }
 
 /** operationId of each example file, from the spec's own x-ms-examples links. */
@@ -43,8 +45,9 @@ describe('the OpenAPI validator', () => {
     expect(api.validateResponse(operationId!, status, body)).toEqual([]);
   });
 
-  const vault = JSON.parse(readFileSync(join(SPEC_DIR, 'examples/VaultCRUD/GetBackupVault.json'), 'utf8')).responses['200']
-    .body;
+  const vault = JSON.parse(readFileSync(join(SPEC_DIR, 'examples/VaultCRUD/GetBackupVault.json'), 'utf8')).responses[
+    '200'
+  ].body;
 
   it('rejects a property the spec does not declare', () => {
     const errors = api.validateResponse('BackupVaults_Get', 200, { ...vault, invented: 1 });
@@ -86,7 +89,10 @@ describe('the OpenAPI validator', () => {
     expect(api.matchOperation('PATCH', vaultPath)).toBe('BackupVaults_Update');
     expect(api.matchOperation('GET', `${vaultPath}/backupInstances/bi/recoveryPoints`)).toBe('RecoveryPoints_List');
     expect(
-      api.matchOperation('POST', '/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataProtection/locations/westus/crossRegionRestore'),
+      api.matchOperation(
+        'POST',
+        '/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataProtection/locations/westus/crossRegionRestore',
+      ),
     ).toBe('BackupInstances_TriggerCrossRegionRestore');
     expect(api.matchOperation('GET', '/nowhere')).toBeUndefined();
   });

@@ -226,7 +226,12 @@ export class RestoreService {
    * same rules (REQUEST_ALREADY_DECIDED, REQUEST_ALREADY_APPROVED_BY_YOU), changing nothing. The approval
    * that completes the set triggers the restore before returning.
    */
-  async approve(requestId: string, clicker: Clicker, place?: Place, options: ApproveOptions = {}): Promise<ApproveOutcome> {
+  async approve(
+    requestId: string,
+    clicker: Clicker,
+    place?: Place,
+    options: ApproveOptions = {},
+  ): Promise<ApproveOutcome> {
     for (let attempt = 0; attempt < MAX_SAVE_ATTEMPTS; attempt++) {
       const request = await this.#repo.require(requestId);
       const decision = await this.#policy.mayApprove(clicker, request, this.#groups, place);

@@ -1,10 +1,10 @@
 import type { ArmOperation, OperationJobExtendedInfo } from '../../azure';
 import { isAzureError } from '../../azure';
+import { normalizeRegion } from '../../azure/regions';
 import { asBotError } from '../../errors';
 import type { Logger } from '../../log';
 import type { Store, TriggerIntent } from '../../store';
 import { type AuditEventInput, appendAudit } from '../audit';
-import { normalizeRegion } from '../../azure/regions';
 import type { Policy } from '../policy';
 import type { PrecheckAzure } from '../ports';
 import { type PrecheckResult, runPrechecks, toValidationRecord } from '../prechecks';
