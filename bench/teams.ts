@@ -13,7 +13,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
@@ -22,6 +21,7 @@ import { ActivityHandler } from 'botbuilder-core';
 import * as restify from 'restify';
 import { createTeamsAdapter } from '../src/bot/teams/adapter';
 import { readEnv } from '../src/config';
+import { demoEnv } from '../src/demo';
 import { silentLogger } from '../src/log';
 import { type RunningBot, startBot } from '../src/main';
 import type { Benchmark } from './run';
@@ -44,7 +44,6 @@ const APPROVERS = [
   { id: 'user-id-1', name: 'Megan Bowen', aadObjectId: '00000000-0000-0000-0000-00000000a001' },
   { id: 'user-id-2', name: 'Adele Vance', aadObjectId: '00000000-0000-0000-0000-00000000a002' },
 ];
-const DEMO_POLICY = join(__dirname, '../config/demo.yaml');
 const CARD = 'application/vnd.microsoft.card.adaptive';
 
 // biome-ignore lint/suspicious/noExplicitAny: activity and card JSON as they travel on the wire
@@ -515,15 +514,7 @@ async function runTeamsBenchmark(): Promise<void> {
   const emulator = await EmulatorProcess.start();
   const connector = await new SinkConnector().start();
   try {
-    const env = readEnv({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: 'memory://',
-      AZURE_ARM_ENDPOINT: emulator.url,
-      AZURE_CREDENTIAL: 'emulator',
-      RESTORE_BOT_CONFIG: DEMO_POLICY,
-      LOG_LEVEL: 'error',
-    });
+    const env = demoEnv(readEnv({ PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'error' }), emulator.url);
     out(
       `setup: restore-bot (startBot, fresh PGlite memory store, config/demo.yaml) and an echo bot, each on ` +
         `CloudAdapter + restify on 127.0.0.1; emulator (demo, 0 ms latency) in a child process`,

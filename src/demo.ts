@@ -15,18 +15,24 @@ import { startBot } from './main';
 const PLAYGROUND_PORT = 56150;
 const REPO_ROOT = resolve(__dirname, '..');
 
-export async function runDemo(env: Env, logger: Logger): Promise<number> {
-  const emulator = await startEmulator({ port: env.EMULATOR_PORT, preset: 'demo' });
-  const demoEnv: Env = {
+export const DEMO_POLICY_FILE = join(REPO_ROOT, 'config/demo.yaml');
+
+/** The bot's configuration in the demo (and in tests that run the demo world): the emulator, local mode. */
+export function demoEnv(env: Env, emulatorUrl: string): Env {
+  return {
     ...env,
-    AZURE_ARM_ENDPOINT: emulator.url,
+    AZURE_ARM_ENDPOINT: emulatorUrl,
     AZURE_CREDENTIAL: 'emulator',
-    RESTORE_BOT_CONFIG: env.RESTORE_BOT_CONFIG ?? join(REPO_ROOT, 'config/demo.yaml'),
+    RESTORE_BOT_CONFIG: env.RESTORE_BOT_CONFIG ?? DEMO_POLICY_FILE,
     // The playground talks to the bot without credentials: local mode, loopback only.
     MicrosoftAppId: undefined,
     HOST: '127.0.0.1',
   };
-  const bot = await startBot(demoEnv, logger);
+}
+
+export async function runDemo(env: Env, logger: Logger): Promise<number> {
+  const emulator = await startEmulator({ port: env.EMULATOR_PORT, preset: 'demo' });
+  const bot = await startBot(demoEnv(env, emulator.url), logger);
   const playground = startPlayground(bot.teams.url, logger);
 
   const out = (line = '') => process.stdout.write(`${line}\n`);

@@ -7,11 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEnv } from '../../src/config';
+import { demoEnv } from '../../src/demo';
 import type { RunningEmulator } from '../../src/emulator';
 import { startEmulator } from '../../src/emulator';
 import { silentLogger } from '../../src/log';
 import { type RunningBot, startBot } from '../../src/main';
-import { Playground, type PlaygroundFrame, REPO_ROOT } from '../fakes/playground';
+import { Playground, type PlaygroundFrame } from '../fakes/playground';
 
 /** Ids from the committed .m365agentsplayground.yml and config/demo.yaml. */
 export const DEMO = {
@@ -41,15 +42,8 @@ export async function startStack(options: { recordEvents?: boolean } = {}): Prom
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    const env = readEnv({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      AZURE_ARM_ENDPOINT: emulator.url,
-      AZURE_CREDENTIAL: 'emulator',
-      LOG_LEVEL: 'error',
-    });
-    bot = await startBot(env, silentLogger, { policyFile: join(REPO_ROOT, 'config/demo.yaml') });
+    const env = demoEnv(readEnv({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'error' }), emulator.url);
+    bot = await startBot(env, silentLogger);
     playground = await Playground.start({
       botEndpoint: `${bot.teams.url}/api/messages`,
       ...(options.recordEvents ? { recordEvents: true } : {}),

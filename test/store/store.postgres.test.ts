@@ -1,23 +1,6 @@
-import { openStore } from '../../src/store';
-import { postgresTestUrl, uniqueSchema } from './postgres-env';
+import { openReplicaPair, postgresTestUrl } from './postgres-env';
 import { describeStoreSuite } from './store-suite';
 
 const url = postgresTestUrl();
 
-if (url) {
-  const schema = uniqueSchema('suite');
-  describeStoreSuite('PostgreSQL', async () => {
-    // Two stores with separate pools stand in for two replicas sharing the database.
-    const store = await openStore({ databaseUrl: url, schema });
-    const peer = await openStore({ databaseUrl: url, schema });
-    return {
-      store,
-      peer,
-      close: async () => {
-        await peer.close();
-        await store.exec(`DROP SCHEMA ${schema} CASCADE`);
-        await store.close();
-      },
-    };
-  });
-}
+if (url) describeStoreSuite('PostgreSQL', () => openReplicaPair(url, 'suite'));

@@ -1,10 +1,5 @@
-/**
- * The Teams journeys over HTTP against the whole bot as `startBot` builds it (PGlite in memory, the Azure
- * emulator with the demo preset, the demo policy): activities POSTed to /api/messages as Alex, Megan, Adele
- * and Isaiah, cards read back from a loopback fake Bot Connector, every card validated on the way.
- */
-import { join } from 'node:path';
 import { readEnv } from '../../../src/config';
+import { demoEnv } from '../../../src/demo';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator';
 import { silentLogger } from '../../../src/log';
 import { type RunningBot, startBot } from '../../../src/main';
@@ -26,7 +21,6 @@ import {
 jest.setTimeout(30_000);
 
 const { alex, megan, adele, isaiah } = DEMO_USERS;
-const DEMO_POLICY = join(__dirname, '../../../config/demo.yaml');
 
 let emulator: RunningEmulator;
 let forward: { stop(): Promise<void> };
@@ -40,14 +34,7 @@ beforeAll(async () => {
   // the one poll after the 1 s Retry-After.
   forward = fastForward(emulator.url, 1, 100);
   connector = await new FakeBotConnector().start();
-  const env = readEnv({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: 'memory://',
-    AZURE_ARM_ENDPOINT: emulator.url,
-    AZURE_CREDENTIAL: 'emulator',
-    RESTORE_BOT_CONFIG: DEMO_POLICY,
-  });
+  const env = demoEnv(readEnv({ PORT: '0', DATA_DIR: 'memory://' }), emulator.url);
   bot = await startBot(env, silentLogger);
   driver = new JourneyDriver({ botUrl: bot.teams.url, connector });
 });

@@ -1,11 +1,5 @@
-/**
- * The private wizard over HTTP (SPEC section 2, journey 1): `restore` typed in a channel opens the requester's
- * 1:1 chat with POST /v3/conversations, the wizard's cards arrive there and its answers are taken there, a
- * note goes to the channel thread; when Teams refuses the 1:1 chat (403), the wizard runs in the thread. The
- * whole bot as `startBot` builds it (demo policy, the Azure emulator's demo preset), a fake Bot Connector.
- */
-import { join } from 'node:path';
 import { readEnv } from '../../../src/config';
+import { demoEnv } from '../../../src/demo';
 import { say } from '../../../src/dialogs';
 import { type RunningEmulator, startEmulator } from '../../../src/emulator';
 import { silentLogger } from '../../../src/log';
@@ -35,14 +29,7 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, preset: 'demo' });
   forward = fastForward(emulator.url, 1, 100);
   connector = await new FakeBotConnector().start();
-  const env = readEnv({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: 'memory://',
-    AZURE_ARM_ENDPOINT: emulator.url,
-    AZURE_CREDENTIAL: 'emulator',
-    RESTORE_BOT_CONFIG: join(__dirname, '../../../config/demo.yaml'),
-  });
+  const env = demoEnv(readEnv({ PORT: '0', DATA_DIR: 'memory://' }), emulator.url);
   bot = await startBot(env, silentLogger);
 });
 
