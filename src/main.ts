@@ -8,7 +8,6 @@ import type { Env } from './config';
 import { createConversationApp } from './dialogs';
 import type { Logger } from './log';
 import { createMetricsRegistry } from './metrics';
-import { isLoopbackHost } from './net';
 import { loadPolicyFile, NO_USER_GROUPS } from './restore';
 import { RestoreService } from './restore/service';
 import { openStore, type Store } from './store';
@@ -19,6 +18,12 @@ export interface RunningBot {
   service: RestoreService;
   close(): Promise<void>;
 }
+
+/**
+ * Readiness is polled every few seconds by load balancers; Azure's answer is only reported there, so one ARM
+ * call per this interval is plenty, and an Azure outage does not pile up calls behind the probes.
+ */
+const AZURE_PROBE_TTL_MS = 30_000;
 
 /** How often requests left between approval and a running job are finished, and due ones expired. */
 const HOUSEKEEPING_INTERVAL_MS = 30_000;
@@ -51,11 +56,6 @@ export async function startBot(env: Env, logger: Logger, options: { policyFile?:
     logger: logger.child({ component: 'restore' }),
   });
 
-  if (!env.MicrosoftAppId && !isLoopbackHost(env.HOST)) {
-    logger.warn('Teams is off: no MicrosoftAppId, and HOST is not a loopback address; /api/messages answers 404', {
-      host: env.HOST,
-    });
-  }
   const teams = await startTeamsServer({
     host: env.HOST,
     port: env.PORT,
@@ -81,7 +81,7 @@ export async function startBot(env: Env, logger: Logger, options: { policyFile?:
     probes: {
       store: () => store.query('SELECT 1'),
       config: () => policy,
-      azure: () => client.listSubscriptions().firstPage(),
+      azure: cachedProbe(() => client.listSubscriptions().firstPage(), AZURE_PROBE_TTL_MS),
     },
     metrics,
     logger,
@@ -109,5 +109,18 @@ export async function startBot(env: Env, logger: Logger, options: { policyFile?:
       await teams.close();
       await store.close();
     },
+  };
+}
+
+/** Runs `check` at most once per `ttlMs`; callers in between share the last outcome (success or failure). */
+export function cachedProbe(check: () => Promise<unknown>, ttlMs: number, now = () => Date.now()) {
+  let last: { at: number; outcome: Promise<unknown> } | undefined;
+  return (): Promise<unknown> => {
+    if (!last || now() - last.at >= ttlMs) {
+      const outcome = check();
+      outcome.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
+      last = { at: now(), outcome };
+    }
+    return last.outcome;
   };
 }
