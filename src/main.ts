@@ -3,6 +3,7 @@
  * and starts the servers. `restore-bot serve` runs this; the demo runs it against the emulator.
  */
 import { createCredential, DataProtectionClient } from './azure';
+import { PosterRouter } from './bot/poster-router';
 import { startTeamsServer, type TeamsServer } from './bot/teams';
 import type { Env } from './config';
 import { createConversationApp } from './dialogs';
@@ -14,6 +15,8 @@ import { openStore, type Store } from './store';
 
 export interface RunningBot {
   teams: TeamsServer;
+  /** Posts into whichever channel a message belongs to (what the conversation and the notifier use). */
+  posters: PosterRouter;
   store: Store;
   service: RestoreService;
   close(): Promise<void>;
@@ -56,6 +59,21 @@ export async function startBot(env: Env, logger: Logger, options: { policyFile?:
     logger: logger.child({ component: 'restore' }),
   });
 
+  // One conversation for every channel; each channel registers its poster once its server is up.
+  const posters = new PosterRouter();
+  posters.expect('teams');
+  const conversation = createConversationApp({
+    service,
+    client,
+    policy,
+    storage: store.dialogState,
+    conversations: store.conversations,
+    poster: posters,
+    userGroups: NO_USER_GROUPS,
+    now,
+    logger: logger.child({ component: 'dialogs' }),
+  });
+
   const teams = await startTeamsServer({
     host: env.HOST,
     port: env.PORT,
@@ -65,18 +83,7 @@ export async function startBot(env: Env, logger: Logger, options: { policyFile?:
       appType: env.MicrosoftAppType,
       tenantId: env.MicrosoftAppTenantId,
     },
-    app: ({ poster }) =>
-      createConversationApp({
-        service,
-        client,
-        policy,
-        storage: store.dialogState,
-        conversations: store.conversations,
-        poster,
-        userGroups: NO_USER_GROUPS,
-        now,
-        logger: logger.child({ component: 'dialogs' }),
-      }),
+    app: conversation,
     conversations: store.conversations,
     probes: {
       store: () => store.query('SELECT 1'),
@@ -86,6 +93,7 @@ export async function startBot(env: Env, logger: Logger, options: { policyFile?:
     metrics,
     logger,
   });
+  posters.register('teams', teams.poster);
 
   // Finish what a crash or restart left behind before taking new work, then keep doing it in the background.
   const housekeeping = async () => {
@@ -102,6 +110,7 @@ export async function startBot(env: Env, logger: Logger, options: { policyFile?:
 
   return {
     teams,
+    posters,
     store,
     service,
     close: async () => {

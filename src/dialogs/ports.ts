@@ -43,12 +43,28 @@ export interface MessageRef {
   threadId?: string;
 }
 
+export type FoundReply = { found: true; message: MessageRef } | { found: false } | { found: 'unknown' };
+
+export interface ReplyOptions {
+  /**
+   * An idempotency key carried with the message where the channel can keep it (Slack message metadata), so
+   * that `findReply` can tell after a crash whether this post already went out.
+   */
+  key?: string;
+}
+
 /** Implemented by each channel; used by the conversation and the notifier for posts outside the current turn. */
 export interface Poster {
   /** A new message (in a channel: a new thread). */
   post(target: ConversationTarget, view: View): Promise<MessageRef>;
   /** A reply in the thread of an earlier message. */
-  reply(thread: MessageRef, view: View): Promise<MessageRef>;
+  reply(thread: MessageRef, view: View, options?: ReplyOptions): Promise<MessageRef>;
+  /**
+   * Whether a reply was posted earlier in `thread` with `options.key`, asked of the platform (Slack: message
+   * `metadata` read back with `conversations.replies`). Absent, or `unknown`, where the channel has no way to
+   * look (Teams without Graph): a follower that crashed between sending and marking a post then re-sends it.
+   */
+  findReply?(thread: MessageRef, key: string): Promise<FoundReply>;
   /** Replaces an earlier message for everyone (e.g. an approval card once decided: buttons gone). */
   update(message: MessageRef, view: View): Promise<void>;
   /**
