@@ -30,7 +30,12 @@ import {
   parseVault,
   parseVaultList,
 } from './parse';
-import { buildRecoveryPointFilter, pickNewestRecoveryPoint } from './recovery-points';
+import {
+  buildRecoveryPointFilter,
+  type ListPointsInWindow,
+  newestInTimeWindows,
+  type TimeWindowSearch,
+} from './recovery-points';
 import { normalizeRegion } from './regions';
 import type { RetryMode, RetryOptions } from './retry-policy';
 import { type ArmMethod, ArmTransport, type OnArmCall } from './transport';
@@ -70,20 +75,9 @@ export interface RecoveryPointRange {
   endDate?: Date;
 }
 
-export interface NewestRecoveryPointOptions extends CallOptions {
-  /** Only points strictly older than this. Default: no upper bound. */
-  before?: Date;
-  /** Where the search starts when `before` is not given; default the current time. */
-  now?: Date;
-  /** First window length; PG flexible server backs up weekly, so a little over a week. */
-  initialWindowDays?: number;
-  /** Window growth per step. */
-  growthFactor?: number;
-  /** Give up after searching this far back (retention is at most 10 years). */
-  maxLookbackDays?: number;
-}
+/** `before`, `now` and the window steps of the search (see `newestInTimeWindows`). */
+export interface NewestRecoveryPointOptions extends CallOptions, TimeWindowSearch {}
 
-const DAY_MS = 86_400_000;
 const PROVIDER_PATH = 'providers/Microsoft.DataProtection';
 
 /**
@@ -210,58 +204,50 @@ export class DataProtectionClient {
   }
 
   /**
-   * The newest recovery point (strictly before `before`, if given). Azure documents no list order, so this
-   * searches backwards through time windows that grow each step (`$filter` on startDate/endDate) and takes
-   * the latest `recoveryPointTime` in the first window that has any. Without `before`, the first window is
-   * open towards the future so clock skew between us and the service cannot hide the newest point.
+   * The newest recovery point (strictly before `before`, if given), found through `$filter` time windows
+   * searched backwards (Azure documents no list order), never by reading the whole list.
    */
   async newestRecoveryPoint(
     instanceId: string,
     options: NewestRecoveryPointOptions = {},
   ): Promise<AzureBackupRecoveryPointResource | undefined> {
-    const initialWindow = (options.initialWindowDays ?? 8) * DAY_MS;
-    const growth = Math.max(2, options.growthFactor ?? 4);
-    const maxLookback = (options.maxLookbackDays ?? 3660) * DAY_MS;
-    const anchor = (options.before ?? options.now ?? new Date()).getTime();
-    const oldest = anchor - maxLookback;
-
-    let windowEnd: number | undefined = options.before ? anchor : undefined;
-    let windowStart = anchor - initialWindow;
-    let width = initialWindow;
-    for (;;) {
-      const start = Math.max(windowStart, oldest);
-      const points = await this.listRecoveryPoints(instanceId, {
-        startDate: new Date(start),
-        ...(windowEnd !== undefined && { endDate: new Date(windowEnd) }),
-        abortSignal: options.abortSignal,
-      }).toArray();
-      const newest = pickNewestRecoveryPoint(points, options.before);
-      if (newest) return newest;
-      if (start <= oldest) return undefined;
-      windowEnd = start;
-      width *= growth;
-      windowStart = start - width;
-    }
+    const { abortSignal } = options;
+    return newestOf((window) => this.listRecoveryPoints(instanceId, { ...window, abortSignal }), options);
   }
 
   /**
-   * Recovery points already replicated to the secondary region (POST, then GET on each nextLink).
+   * Recovery points already replicated to the secondary region (POST, then GET on each nextLink), optionally
+   * within [startDate, endDate] (inclusive, the same `$filter` as listRecoveryPoints; nextLinks keep it).
    * `secondaryRegion` is the `{location}` of the call; routing uses the instance's subscription and group.
    */
   fetchSecondaryRecoveryPoints(
     secondaryRegion: string,
     source: FetchSecondaryRPsRequestParameters,
-    options: CallOptions = {},
+    options: CallOptions & RecoveryPointRange = {},
   ): ArmPager<AzureBackupRecoveryPointResource> {
     const ref = parseBackupInstanceId(source.sourceBackupInstanceId);
     const path = locationPath(ref.subscriptionId, ref.resourceGroup, secondaryRegion, 'fetchSecondaryRecoveryPoints');
     return this.#pager('FetchSecondaryRecoveryPoints_List', path, parseRecoveryPointList, options, {
       method: 'POST',
+      query: { $filter: buildRecoveryPointFilter(options) },
       body: {
         sourceRegion: normalizeRegion(source.sourceRegion),
         sourceBackupInstanceId: source.sourceBackupInstanceId,
       },
     });
+  }
+
+  /** The newest point already replicated to the secondary region; the same window search as newestRecoveryPoint. */
+  async newestSecondaryRecoveryPoint(
+    secondaryRegion: string,
+    source: FetchSecondaryRPsRequestParameters,
+    options: NewestRecoveryPointOptions = {},
+  ): Promise<AzureBackupRecoveryPointResource | undefined> {
+    const { abortSignal } = options;
+    return newestOf(
+      (window) => this.fetchSecondaryRecoveryPoints(secondaryRegion, source, { ...window, abortSignal }),
+      options,
+    );
   }
 
   // ---- Restores (long-running) ---------------------------------------------------------------------------
@@ -482,6 +468,14 @@ export class DataProtectionClient {
       return { items: list.value, ...(list.nextLink ? { nextLink: list.nextLink } : {}) };
     });
   }
+}
+
+async function newestOf(
+  listWindow: ListPointsInWindow,
+  options: NewestRecoveryPointOptions,
+): Promise<AzureBackupRecoveryPointResource | undefined> {
+  const [newest] = await newestInTimeWindows(listWindow, 1, options);
+  return newest;
 }
 
 function instancePath(instanceId: string): string {

@@ -1,28 +1,41 @@
-import type {
-  BackupVaultResource,
-  CrossRegionRestoreState,
-  ImmutabilityState,
-  SoftDeleteState,
-  StorageSettingType,
-} from './models';
+import type { CrossRegionRestoreState, ImmutabilityState, SoftDeleteState, StorageSettingType } from './models';
 import { normalizeRegion, pairedRegion } from './regions';
 
+/**
+ * The parts of a `BackupVaultResource` the posture is read from, as a structural type: the typed client's
+ * vaults and the plain JSON the restore domain passes around (`VaultJson`) both fit, so there is one reader.
+ */
+export interface VaultPostureSource {
+  id: string;
+  name: string;
+  location: string;
+  properties: {
+    storageSettings?: readonly { datastoreType?: string; type?: string }[];
+    featureSettings?: { crossRegionRestoreSettings?: { state?: string } };
+    securitySettings?: {
+      immutabilitySettings?: { state?: string };
+      softDeleteSettings?: { state?: string; retentionDurationInDays?: number };
+    };
+    replicatedRegions?: readonly string[];
+  };
+}
+
 /** Redundancy of the vault's VaultStore (the datastore PG flexible server vaulted backups live in). */
-export function vaultStorageRedundancy(vault: BackupVaultResource): StorageSettingType | undefined {
+export function vaultStorageRedundancy(vault: VaultPostureSource): StorageSettingType | undefined {
   const settings = vault.properties.storageSettings ?? [];
   const vaultStore = settings.find((s) => s.datastoreType?.toLowerCase() === 'vaultstore');
   return (vaultStore ?? settings[0])?.type;
 }
 
-export function vaultCrossRegionRestoreState(vault: BackupVaultResource): CrossRegionRestoreState | undefined {
+export function vaultCrossRegionRestoreState(vault: VaultPostureSource): CrossRegionRestoreState | undefined {
   return vault.properties.featureSettings?.crossRegionRestoreSettings?.state;
 }
 
-export function vaultImmutabilityState(vault: BackupVaultResource): ImmutabilityState | undefined {
+export function vaultImmutabilityState(vault: VaultPostureSource): ImmutabilityState | undefined {
   return vault.properties.securitySettings?.immutabilitySettings?.state;
 }
 
-export function vaultSoftDeleteState(vault: BackupVaultResource): SoftDeleteState | undefined {
+export function vaultSoftDeleteState(vault: VaultPostureSource): SoftDeleteState | undefined {
   return vault.properties.securitySettings?.softDeleteSettings?.state;
 }
 
@@ -33,7 +46,7 @@ export type SecondaryRegionSource = 'replicatedRegions' | 'pairedRegion';
  * its location (the Azure CLI's fallback; some vaults do not report replicated regions).
  */
 export function vaultSecondaryRegion(
-  vault: BackupVaultResource,
+  vault: VaultPostureSource,
 ): { region: string; source: SecondaryRegionSource } | undefined {
   const replicated = vault.properties.replicatedRegions?.find((r) => typeof r === 'string' && r.trim() !== '');
   if (replicated) return { region: normalizeRegion(replicated), source: 'replicatedRegions' };
@@ -58,7 +71,7 @@ export interface VaultPosture {
   secondaryRegionSource: SecondaryRegionSource | undefined;
 }
 
-export function vaultPosture(vault: BackupVaultResource): VaultPosture {
+export function vaultPosture(vault: VaultPostureSource): VaultPosture {
   const redundancy = vaultStorageRedundancy(vault);
   const crr = vaultCrossRegionRestoreState(vault);
   const immutability = vaultImmutabilityState(vault);

@@ -175,11 +175,23 @@ describe('newestRecoveryPoint', () => {
       point(new Date(now.getTime() - 200 * 24 * HOUR), 1),
       point(new Date(now.getTime() - 100 * 24 * HOUR), 2),
     ];
-    serveRecoveryPoints(old, 100);
+    // One point per page, so the whole list is never a single page.
+    serveRecoveryPoints(old, 1);
     const newest = await client().newestRecoveryPoint(INSTANCE, { now });
     expect(newest?.name).toBe('rp0002');
-    // 8 days, then 32 more (to 40), then 128 more (to 168): found.
-    expect(arm.requests).toHaveLength(3);
+    // 8 days, one unfiltered page (more pages follow, so no answer there), then 32 more days (to 40) and
+    // 128 more (to 168): found.
+    expect(arm.requests.map((r) => r.query.has('$filter'))).toEqual([true, false, true, true]);
+  });
+
+  test('when the recent window is empty and the whole list is one page, that page ends the search', async () => {
+    const old = [
+      point(new Date(now.getTime() - 2000 * 24 * HOUR), 1),
+      point(new Date(now.getTime() - 100 * 24 * HOUR), 2),
+    ];
+    serveRecoveryPoints(old, 100);
+    expect((await client().newestRecoveryPoint(INSTANCE, { now }))?.name).toBe('rp0002');
+    expect(arm.requests.map((r) => r.query.has('$filter'))).toEqual([true, false]);
   });
 
   test('is not fooled by a service clock ahead of ours', async () => {
@@ -191,7 +203,66 @@ describe('newestRecoveryPoint', () => {
   test('answers undefined when there is no point within the lookback', async () => {
     serveRecoveryPoints([], 100);
     expect(await client().newestRecoveryPoint(INSTANCE, { now, maxLookbackDays: 400 })).toBeUndefined();
-    expect(arm.requests.length).toBeLessThanOrEqual(5);
+    // The first window, then one unfiltered page that says there is nothing at all.
+    expect(arm.requests).toHaveLength(2);
+  });
+});
+
+describe('recovery points in the secondary region', () => {
+  const now = new Date('2026-11-24T12:00:00Z');
+  const source = { sourceRegion: 'East US', sourceBackupInstanceId: INSTANCE };
+  const SECONDARY_PATH =
+    '/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.DataProtection/locations/westus/fetchSecondaryRecoveryPoints';
+  // 150 hourly points, the newest 12 h old (replicated), served neither newest- nor oldest-first.
+  const hourly = Array.from({ length: 150 }, (_, i) => point(new Date(now.getTime() - (12 + i) * HOUR), i));
+
+  test('a date range goes into the POST query as the CLI-style $filter, the body stays the same', async () => {
+    serveRecoveryPoints(hourly, 100);
+    const at = new Date(hourly[40].properties.recoveryPointTime);
+    const points = await client()
+      .fetchSecondaryRecoveryPoints('westus', source, { startDate: at, endDate: at })
+      .toArray();
+    expect(points.map((p) => p.name)).toEqual(['rp0040']);
+    expect(arm.requests).toHaveLength(1);
+    const [post] = arm.requests;
+    expect(post.method).toBe('POST');
+    expect(post.path).toBe(SECONDARY_PATH);
+    expect(post.query.get('$filter')).toBe(
+      `startDate eq '${formatFilterTime(at)}' and endDate eq '${formatFilterTime(at)}'`,
+    );
+    expect(post.body).toEqual({ sourceRegion: 'eastus', sourceBackupInstanceId: INSTANCE });
+  });
+
+  test('without a range, no $filter is sent', async () => {
+    serveRecoveryPoints(hourly, 100);
+    await client().fetchSecondaryRecoveryPoints('westus', source).firstPage();
+    expect(arm.requests[0].query.has('$filter')).toBe(false);
+  });
+
+  test('newestSecondaryRecoveryPoint reads one window, page by page, whatever the server order', async () => {
+    serveRecoveryPoints(hourly, 100);
+    const newest = await client().newestSecondaryRecoveryPoint('westus', source, { now });
+    expect(newest?.name).toBe('rp0000');
+    // The 8-day window holds all 150 points: the POST and one GET on its nextLink, which keeps the $filter.
+    expect(arm.requests.map((r) => r.method)).toEqual(['POST', 'GET']);
+    const filter = `startDate eq '${formatFilterTime(new Date(now.getTime() - 8 * 24 * HOUR))}'`;
+    expect(arm.requests.map((r) => r.query.get('$filter'))).toEqual([filter, filter]);
+  });
+
+  test('newestSecondaryRecoveryPoint honours `before` (exclusive)', async () => {
+    serveRecoveryPoints(hourly, 100);
+    const before = new Date(hourly[30].properties.recoveryPointTime);
+    expect((await client().newestSecondaryRecoveryPoint('westus', source, { before }))?.name).toBe('rp0031');
+    expect(arm.requests[0].query.get('$filter')).toContain(`endDate eq '${formatFilterTime(before)}'`);
+  });
+
+  test('nothing replicated yet: the first window and one unfiltered page, not every window back 10 years', async () => {
+    serveRecoveryPoints([], 100);
+    expect(await client().newestSecondaryRecoveryPoint('westus', source, { now })).toBeUndefined();
+    expect(arm.requests.map((r) => [r.method, r.path, r.query.has('$filter')])).toEqual([
+      ['POST', SECONDARY_PATH, true],
+      ['POST', SECONDARY_PATH, false],
+    ]);
   });
 });
 

@@ -155,6 +155,60 @@ describe('lists and recovery points', () => {
   });
 });
 
+describe('recovery points in the secondary region, with 5,000 hourly points', () => {
+  beforeEach(async () => {
+    await world.reset(withPoints(HOURLY_SEED, 5000));
+  });
+
+  async function instanceAndSource() {
+    const client = world.client();
+    const instance = await instanceOf(client, PROD_VAULT, 'pg-orders-prod');
+    await world.clearRequests();
+    return { client, instance, source: { sourceRegion: 'eastus', sourceBackupInstanceId: instance.id } };
+  }
+
+  test('newestSecondaryRecoveryPoint finds the newest replicated point in two calls, not fifty', async () => {
+    const { client, source } = await instanceAndSource();
+    const newest = await client.newestSecondaryRecoveryPoint('westus', source, { now: await world.now() });
+    // Replicated once 12 h old; the first 8-day window holds 181 of them: two pages of that window only.
+    expect(newest && recoveryPointTime(newest)).toBe(Date.parse(NOW) - 12 * HOUR);
+    const calls = await world.requests();
+    expect(calls.map((c) => c.method)).toEqual(['POST', 'GET']);
+    expect(calls.every((c) => c.path.endsWith('/locations/westus/fetchSecondaryRecoveryPoints'))).toBe(true);
+    // The emulator's nextLink keeps the $filter, so the second page is of the same window.
+    expect(calls.every((c) => decodeURIComponent(c.query).includes("startDate eq '"))).toBe(true);
+
+    const older = await client.newestSecondaryRecoveryPoint('westus', source, {
+      before: new Date(Date.parse(NOW) - 1000 * HOUR),
+    });
+    expect(older && recoveryPointTime(older)).toBe(Date.parse(NOW) - 1001 * HOUR);
+  });
+
+  test('a [time, time] range finds exactly that point in one call: both bounds are inclusive', async () => {
+    const { client, source } = await instanceAndSource();
+    const at = new Date(Date.parse(NOW) - 500 * HOUR);
+    const points = await client
+      .fetchSecondaryRecoveryPoints('westus', source, { startDate: at, endDate: at })
+      .toArray();
+    expect(points.map(recoveryPointTime)).toEqual([at.getTime()]);
+    expect(await world.requests()).toHaveLength(1);
+
+    // A window that ends past the replication cutoff stops at the newest replicated point.
+    const recent = await client
+      .fetchSecondaryRecoveryPoints('westus', source, { startDate: new Date(Date.parse(NOW) - 20 * HOUR) })
+      .toArray();
+    expect(recent.map(recoveryPointTime).sort((a, b) => b - a)[0]).toBe(Date.parse(NOW) - 12 * HOUR);
+    expect(recent).toHaveLength(9);
+  });
+});
+
+/** The hourly seed with another number of points on its one instance. */
+function withPoints(seed: typeof HOURLY_SEED, count: number): typeof HOURLY_SEED {
+  const copy = structuredClone(seed);
+  copy.subscriptions[0]!.vaults[0]!.instances[0]!.recoveryPoints.count = count;
+  return copy;
+}
+
 describe('restores on the demo world', () => {
   beforeEach(async () => {
     await world.reset({ preset: 'demo' });
