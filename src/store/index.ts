@@ -3,6 +3,7 @@ export type { ConversationReferences } from './conversation-references';
 export type { Backend, Db, Queryable, QueryResult } from './db';
 export type { DialogStateStorage, StoreItems } from './dialog-state';
 export type { IdempotencyKeys, IdempotencyRecord } from './idempotency-keys';
+export type { InventoryRecords, InventoryVaultRecord } from './inventory';
 export type { JobWatch, JobWatches, LeasedJobWatch, NewJobWatch } from './job-watches';
 export { type MigrationOutcome, migrate } from './migrate';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';

@@ -93,17 +93,20 @@ export function jobWatches(db: Queryable): JobWatches {
 
     async acquire<D>(owner: string, leaseMs: number, limit: number) {
       // SKIP LOCKED: two replicas acquiring at once each take different rows instead of waiting on each other.
+      // The pick is a materialized CTE: as an `IN (… LIMIT …)` subquery next to the volatile clock_timestamp(),
+      // the planner re-ran it per row and handed out more than `limit` watches.
       const { rows } = await db.query<Row>(
-        `UPDATE job_watches w
-         SET owner = $1, lease_token = gen_random_uuid()::text, lease_expires_at = ${LEASE_UNTIL}
-         WHERE w.id IN (
+        `WITH picked AS MATERIALIZED (
            SELECT id FROM job_watches
            WHERE completed_at IS NULL AND (lease_expires_at IS NULL OR lease_expires_at <= clock_timestamp())
            ORDER BY created_at, id
            LIMIT $2
            FOR UPDATE SKIP LOCKED
          )
-         AND w.completed_at IS NULL AND (w.lease_expires_at IS NULL OR w.lease_expires_at <= clock_timestamp())
+         UPDATE job_watches w
+         SET owner = $1, lease_token = gen_random_uuid()::text, lease_expires_at = ${LEASE_UNTIL}
+         FROM picked
+         WHERE w.id = picked.id
          RETURNING ${COLUMNS.split(', ')
            .map((c) => `w.${c}`)
            .join(', ')}`,

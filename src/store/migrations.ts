@@ -95,6 +95,24 @@ CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
   FOR EACH ROW EXECUTE FUNCTION audit_events_refuse_change();
 `,
   },
+  {
+    version: 2,
+    name: 'inventory of vaults and their backup instances, for restores while their region is down',
+    sql: `
+-- Keyed by the lower-cased ARM id (ids compare case-insensitively); the id as Azure wrote it is kept too.
+CREATE TABLE inventory_vaults (
+  vault_key               text PRIMARY KEY,
+  subscription_key        text NOT NULL,
+  vault_id                text NOT NULL,
+  subscription_id         text NOT NULL,
+  vault                   jsonb NOT NULL,
+  refreshed_at            timestamptz NOT NULL,
+  instances               jsonb,
+  instances_refreshed_at  timestamptz
+);
+CREATE INDEX inventory_vaults_subscription ON inventory_vaults (subscription_key);
+`,
+  },
 ];
 
 /** The newest schema this code understands. */

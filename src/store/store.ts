@@ -4,6 +4,7 @@ import { type ConversationReferences, conversationReferences } from './conversat
 import type { Backend, Db, Queryable, QueryResult } from './db';
 import { type DialogStateStorage, dialogStateStorage } from './dialog-state';
 import { type IdempotencyKeys, idempotencyKeys } from './idempotency-keys';
+import { type InventoryRecords, inventoryRecords } from './inventory';
 import { type JobWatches, jobWatches } from './job-watches';
 import { migrate } from './migrate';
 import { openPgliteDb } from './pglite-db';
@@ -20,6 +21,7 @@ export interface StoreRepositories {
   readonly conversations: ConversationReferences;
   readonly dialogState: DialogStateStorage;
   readonly auditRows: AuditRows;
+  readonly inventory: InventoryRecords;
 }
 
 /** A transaction handle: the same repositories, all inside the one transaction. */
@@ -104,5 +106,6 @@ function bindRepositories(db: Queryable): StoreRepositories {
     conversations: conversationReferences(db),
     dialogState: dialogStateStorage(db),
     auditRows: auditRows(db),
+    inventory: inventoryRecords(db),
   };
 }

@@ -313,6 +313,14 @@ export function describeStoreSuite(backend: string, connect: () => Promise<Suite
         expect((await peer.watches.acquire('replica-b', 60_000, 1)).map((w) => w.id)).toEqual(['job-d']);
       });
 
+      test('acquire hands out at most the number asked for, oldest first', async () => {
+        for (let i = 0; i < 9; i++) await store.watches.register({ id: `job-l${i}`, requestId: 'R-6', data: {} });
+        const first = await store.watches.acquire('replica-a', 60_000, 3);
+        expect(first.map((w) => w.id)).toEqual(['job-l0', 'job-l1', 'job-l2']);
+        expect(await peer.watches.acquire('replica-b', 60_000, 4)).toHaveLength(4);
+        expect(await store.watches.acquire('replica-c', 60_000, 10)).toHaveLength(2);
+      });
+
       test('replicas acquiring at the same time never share a watch', async () => {
         for (let i = 0; i < 20; i++)
           await store.watches.register({ id: `job-${String(i).padStart(2, '0')}`, requestId: 'R-5', data: {} });
