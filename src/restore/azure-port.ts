@@ -1,6 +1,15 @@
 import type { DataProtectionClient } from '../azure';
 import { type AzureError, isAzureError } from '../azure';
-import type { AzureErrorLike, OperationOutcomeJson, PrecheckAzure, RecoveryPointJson, VaultJson } from './ports';
+import type { RestoreInventory } from './inventory';
+import { isRegionUnreachable } from './inventory/outage';
+import type {
+  AzureErrorLike,
+  OperationOutcomeJson,
+  PrecheckAzure,
+  RecoveryPointJson,
+  StoredVaultJson,
+  VaultJson,
+} from './ports';
 
 /**
  * The prechecks' Azure port over the real Data Protection client. Errors leave here as `AzureErrorLike`
@@ -13,9 +22,56 @@ export type PrecheckClient = Pick<
   'getVault' | 'getRecoveryPoint' | 'fetchSecondaryRecoveryPoints' | 'validateRestore' | 'validateCrossRegionRestore'
 >;
 
-export function precheckAzureOver(client: PrecheckClient): PrecheckAzure {
+/**
+ * With an `inventory`, the vault read also keeps the inventory fresh, a vault whose region does not answer is
+ * noted (so the next read skips the wait), and the prechecks can fall back on the stored vault.
+ */
+export function precheckAzureOver(client: PrecheckClient, inventory?: RestoreInventory): PrecheckAzure {
   return {
-    getVault: (vaultId) => mapErrors(async () => (await client.getVault(vaultId)) as VaultJson),
+    getVault: (vaultId) =>
+      mapErrors(async () => {
+        if (!inventory) return (await client.getVault(vaultId)) as VaultJson;
+        const at = inventory.now();
+        try {
+          const vault = await client.getVault(vaultId);
+          inventory.noteAnswered(vault.location);
+          await inventory.recordVault(vault, { at, onUse: true });
+          return vault as VaultJson;
+        } catch (error) {
+          const known = isRegionUnreachable(error) ? await inventory.vault(vaultId) : undefined;
+          if (known) inventory.noteUnreachable(known.vault.location, error);
+          throw error;
+        }
+      }),
+
+    ...(inventory && {
+      storedVault: async (vaultId: string): Promise<StoredVaultJson | undefined> => {
+        const known = await inventory.vault(vaultId);
+        if (!known) return undefined;
+        const ageOf = (time: Date) => Math.max(0, (inventory.now().getTime() - time.getTime()) / 1000);
+        return {
+          vault: known.vault as VaultJson,
+          refreshedAt: known.refreshedAt.toISOString(),
+          ageSeconds: ageOf(known.refreshedAt),
+          ...(known.instances && { instanceIds: known.instances.map((i) => i.id) }),
+          ...(known.instancesRefreshedAt && {
+            instancesRefreshedAt: known.instancesRefreshedAt.toISOString(),
+            instancesAgeSeconds: ageOf(known.instancesRefreshedAt),
+          }),
+        };
+      },
+      regionOutage: (region: string) => {
+        const outage = inventory.outage(region);
+        return (
+          outage && {
+            region: outage.region,
+            code: outage.code,
+            message: outage.message,
+            since: outage.since.toISOString(),
+          }
+        );
+      },
+    }),
 
     getRecoveryPoint: (backupInstanceId, recoveryPointId) =>
       mapErrors(
@@ -24,10 +80,12 @@ export function precheckAzureOver(client: PrecheckClient): PrecheckAzure {
 
     fetchSecondaryRecoveryPoints: (input) =>
       mapErrors(async () => {
-        const pager = client.fetchSecondaryRecoveryPoints(input.secondaryRegion, {
-          sourceRegion: input.sourceRegion,
-          sourceBackupInstanceId: input.backupInstanceId,
-        });
+        const range = input.range && {
+          startDate: new Date(input.range.startDate),
+          endDate: new Date(input.range.endDate),
+        };
+        const source = { sourceRegion: input.sourceRegion, sourceBackupInstanceId: input.backupInstanceId };
+        const pager = client.fetchSecondaryRecoveryPoints(input.secondaryRegion, source, range);
         return (await pager.toArray()) as unknown as RecoveryPointJson[];
       }),
 

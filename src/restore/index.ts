@@ -13,3 +13,4 @@ export * from './request';
 export * from './restore-body';
 export * from './transitions';
 export * from './vault-posture';
+export * from './vault-settings';

@@ -134,6 +134,51 @@ export const catalogue = {
     `Soft delete is Off on ${p.vaultName}: deleted backups cannot be recovered. Consider turning it on.`,
   PRECHECK_VAULT_UNREADABLE: (p: { vaultName: string; code: string }) =>
     `Could not read ${p.vaultName} (${p.code}); its primary region may be down. Relying on Azure's cross-region validation instead.`,
+  PRECHECK_VAULT_FROM_INVENTORY: (p: {
+    vaultName: string;
+    region: string;
+    code: string;
+    knownAt: string;
+    age: string;
+    serversKnownAt?: string;
+    serversAge?: string;
+  }) =>
+    `Degraded: ${p.region}, the region of ${p.vaultName}, is not answering (${p.code}). The vault's settings come from the bot's inventory as of ${formatUtc(p.knownAt)} (${p.age})${p.serversKnownAt ? `, its servers as of ${formatUtc(p.serversKnownAt)} (${p.serversAge})` : ''}; Azure's own validation in the restore region still decides.`,
+  PRECHECK_INSTANCE_NOT_IN_INVENTORY: (p: { serverName: string; vaultName: string }) =>
+    `${p.serverName} was not among the servers of ${p.vaultName} when the bot last listed them; Azure's validation will tell whether it is still protected there.`,
+  // Vault posture (/restore vaults): warnings
+  POSTURE_CRR_IMPOSSIBLE: (p: { vaultName: string; redundancy: string; location: string; itemsProtected: boolean }) =>
+    `Cross Region Restore is impossible on ${p.vaultName}: it is ${p.redundancy}, so its backups exist only in ${p.location}${p.itemsProtected ? ', and storage redundancy cannot be changed now that items are protected' : '; make it GeoRedundant before protecting any server'}. An outage of ${p.location} leaves nothing to restore from.`,
+  POSTURE_SECONDARY_STALE: (p: {
+    serverName: string;
+    secondaryRegion: string;
+    behindHours: number;
+    expectedTime: string;
+  }) =>
+    `The newest recovery point of ${p.serverName} in ${p.secondaryRegion} is ${p.behindHours} h older than its primary point of ${formatUtc(p.expectedTime)}, beyond the 12 h replication window: replication to ${p.secondaryRegion} looks stuck.`,
+  POSTURE_SECONDARY_EMPTY: (p: { serverName: string; secondaryRegion: string; expectedTime: string }) =>
+    `${p.serverName} has no recovery point in ${p.secondaryRegion}, although its primary point of ${formatUtc(p.expectedTime)} is older than the 12 h replication window (right after Cross Region Restore is enabled this can take up to 48 h).`,
+
+  // Vault settings (journey 5): refusals and warnings
+  VAULT_SETTING_CRR_NEEDS_GEO_REDUNDANT: (p: { vaultName: string; redundancy: string }) =>
+    `Cross Region Restore cannot be enabled on ${p.vaultName}: it is ${p.redundancy}, Cross Region Restore needs GeoRedundant storage, and storage redundancy cannot be changed once items are protected.`,
+  VAULT_SETTING_IRREVERSIBLE: (p: { vaultName: string; setting: string; current: string; wanted: string }) =>
+    `${p.setting} is ${p.current} on ${p.vaultName}, which can never be undone; it cannot be set to ${p.wanted}.`,
+  VAULT_SETTING_ALREADY_SET: (p: { vaultName: string; setting: string; value: string }) =>
+    `${p.setting} is already ${p.value} on ${p.vaultName}; there is nothing to change.`,
+  VAULT_SETTING_ALREADY_REQUESTED: (p: {
+    vaultName: string;
+    setting: string;
+    requestId: string;
+    state: RequestState;
+  }) =>
+    `${p.requestId} already asks to change ${p.setting} on ${p.vaultName} (${STATE_LABELS[p.state].toLowerCase()}); nothing new was requested.`,
+  VAULT_SETTING_NOT_APPLIED: (p: { vaultName: string; setting: string; wanted: string; actual: string }) =>
+    `Azure finished updating ${p.vaultName}, but ${p.setting} is ${p.actual}, not ${p.wanted}.`,
+  VAULT_SETTING_WARN_CRR: (p: { vaultName: string; secondaryRegion: string }) =>
+    `Enabling Cross Region Restore on ${p.vaultName} cannot be undone and costs extra (storage in the secondary region and cross-region restores are billed); backup items can take up to 48 h to appear in ${p.secondaryRegion}.`,
+  VAULT_SETTING_WARN_LOCK: (p: { vaultName: string }) =>
+    `Locking immutability on ${p.vaultName} cannot be undone: no recovery point can then be deleted before it expires, by anyone.`,
 } satisfies Record<string, (params: never) => string>;
 
 export type MessageKey = keyof typeof catalogue;

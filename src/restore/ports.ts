@@ -83,17 +83,44 @@ export interface CrossRegionRestoreBody {
   crossRegionRestoreDetails: { sourceRegion: string; sourceBackupInstanceId: string };
 }
 
+/** The bot's stored copy of a vault (its inventory), for when the vault's own region does not answer. */
+export interface StoredVaultJson {
+  vault: VaultJson;
+  /** When it was read from Azure (ISO time), and how long ago that was. */
+  refreshedAt: string;
+  ageSeconds: number;
+  /** Ids of its backup instances as last listed, and when that was; absent when they were never listed. */
+  instanceIds?: string[];
+  instancesRefreshedAt?: string;
+  instancesAgeSeconds?: number;
+}
+
+/** A region that failed recently: its reads are not tried again for a while. */
+export interface RegionOutageJson {
+  region: string;
+  code: string;
+  message: string;
+  /** ISO time of the first failure. */
+  since: string;
+}
+
 /** What the prechecks read from Azure. Every method may throw an `AzureErrorLike`. */
 export interface PrecheckAzure {
+  /** Optional (the bot's inventory): the vault as last stored; undefined when it was never seen. */
+  storedVault?(vaultId: string): Promise<StoredVaultJson | undefined>;
+  /** Optional: whether `region` failed recently, so that reading it again is not worth the wait. */
+  regionOutage?(region: string): RegionOutageJson | undefined;
   /** BackupVaults_Get by full ARM id. */
   getVault(vaultId: string): Promise<VaultJson>;
   /** RecoveryPoints_Get. */
   getRecoveryPoint(backupInstanceId: string, recoveryPointId: string): Promise<RecoveryPointJson>;
-  /** FetchSecondaryRecoveryPoints_List, all pages. */
+  /** FetchSecondaryRecoveryPoints_List, all pages; with `range`, only points within it. */
   fetchSecondaryRecoveryPoints(input: {
     secondaryRegion: string;
     sourceRegion: string;
     backupInstanceId: string;
+    /** ISO times, both inclusive (Azure's `$filter` on startDate/endDate). */
+    range?: { startDate: string; endDate: string };
   }): Promise<RecoveryPointJson[]>;
   /** BackupInstances_ValidateForRestore, polled to its end. */
   validateRestore(input: { backupInstanceId: string; body: RestoreRequestBody }): Promise<OperationOutcomeJson>;

@@ -1,5 +1,7 @@
+import { windowAroundPointTime } from '../azure/recovery-points';
 import { normalizeRegion, pairedRegion } from '../azure/regions';
 import type { BotError } from '../errors';
+import { ageWords } from './inventory/age';
 import { botError } from './messages';
 import type { Policy } from './policy/policy';
 import {
@@ -8,6 +10,7 @@ import {
   type OperationOutcomeJson,
   type PrecheckAzure,
   type RecoveryPointJson,
+  type StoredVaultJson,
 } from './ports';
 import type { AzureValidationSummary, DataRestoreRequest, ValidationRecord } from './request';
 import { crossRegionRestoreBody, restoreBody } from './restore-body';
@@ -59,21 +62,34 @@ export async function runPrechecks(
 
   const secondary = request.regionMode === 'secondary';
   let vault: VaultPosture | undefined;
-  try {
-    vault = vaultPosture(await azure.getVault(request.vault.id));
-  } catch (error) {
-    const azureError = asAzureError(error);
-    // During an outage of the vault's region its GET fails, which is exactly when a secondary-region
-    // restore is needed: carry on and let Azure's cross-region validation have the last word.
-    if (secondary && isUnavailable(azureError)) {
-      warnings.push(botError('PRECHECK_VAULT_UNREADABLE', { vaultName: request.vault.name, code: azureError.code }));
-    } else {
-      failures.push(
-        isNotFound(azureError)
-          ? botError('PRECHECK_VAULT_NOT_FOUND', { vaultName: request.vault.name }, { cause: error })
-          : azureFailure(azureError, `reading vault ${request.vault.name}`),
-      );
-      return done(undefined, undefined);
+  // During an outage of the vault's region its GET fails (after the client's retries), which is exactly when
+  // a secondary-region restore is needed. The bot's inventory then stands in for the vault, said with its
+  // age; the checks in the secondary region and Azure's own validation still have to pass. The inventory is
+  // read only when needed: the region is known to be down (its read is skipped), or the read just failed.
+  const knownDown = azure.regionOutage?.(normalizeRegion(request.vault.location));
+  const stored = knownDown ? await storedVaultOf(azure, request.vault.id) : undefined;
+  if (knownDown && stored) {
+    vault = vaultPosture(stored.vault);
+    warnings.push(...inventoryWarnings(request, stored, knownDown.code));
+  } else {
+    try {
+      vault = vaultPosture(await azure.getVault(request.vault.id));
+    } catch (error) {
+      const azureError = asAzureError(error);
+      const fallback = isUnavailable(azureError) ? await storedVaultOf(azure, request.vault.id) : undefined;
+      if (fallback) {
+        vault = vaultPosture(fallback.vault);
+        warnings.push(...inventoryWarnings(request, fallback, azureError.code));
+      } else if (secondary && isUnavailable(azureError)) {
+        warnings.push(botError('PRECHECK_VAULT_UNREADABLE', { vaultName: request.vault.name, code: azureError.code }));
+      } else {
+        failures.push(
+          isNotFound(azureError)
+            ? botError('PRECHECK_VAULT_NOT_FOUND', { vaultName: request.vault.name }, { cause: error })
+            : azureFailure(azureError, `reading vault ${request.vault.name}`),
+        );
+        return done(undefined, undefined);
+      }
     }
   }
 
@@ -119,6 +135,46 @@ export async function runPrechecks(
   return done(restoreRegion, vault, azureValidation);
 }
 
+/** The inventory's copy of the vault, when there is an inventory and it has one; its trouble is no failure. */
+async function storedVaultOf(azure: PrecheckAzure, vaultId: string): Promise<StoredVaultJson | undefined> {
+  try {
+    return await azure.storedVault?.(vaultId);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the checks say when the vault's region does not answer and its stored copy is used: how old that copy
+ * is, and whether the backup instance was in it (neither blocks: Azure's validation decides).
+ */
+function inventoryWarnings(request: DataRestoreRequest, stored: StoredVaultJson, code: string): BotError[] {
+  const region = normalizeRegion(stored.vault.location);
+  const warnings = [
+    botError('PRECHECK_VAULT_FROM_INVENTORY', {
+      vaultName: request.vault.name,
+      region,
+      code,
+      knownAt: stored.refreshedAt,
+      age: ageWords(stored.ageSeconds),
+      ...(stored.instancesRefreshedAt && {
+        serversKnownAt: stored.instancesRefreshedAt,
+        serversAge: ageWords(stored.instancesAgeSeconds ?? 0),
+      }),
+    }),
+  ];
+  const wanted = request.backupInstance.id.toLowerCase();
+  if (stored.instanceIds && !stored.instanceIds.some((id) => id.toLowerCase() === wanted)) {
+    warnings.push(
+      botError('PRECHECK_INSTANCE_NOT_IN_INVENTORY', {
+        serverName: request.backupInstance.serverName,
+        vaultName: request.vault.name,
+      }),
+    );
+  }
+  return warnings;
+}
+
 /** The stored form of a result, for the request and the approval card. */
 export function toValidationRecord(result: PrecheckResult, now: Date): ValidationRecord {
   const plain = (e: BotError) => ({ code: e.code, message: e.message });
@@ -143,10 +199,12 @@ async function checkRecoveryPoint(
   let found: RecoveryPointJson | undefined;
   try {
     if (secondary) {
+      // The point's own time bounds the list to it (one call), not every point replicated there.
       const points = await azure.fetchSecondaryRecoveryPoints({
         secondaryRegion: restoreRegion,
         sourceRegion,
         backupInstanceId: request.backupInstance.id,
+        ...rangeAround(point.time),
       });
       found = points.find((p) => p.name === point.id || p.properties.recoveryPointId === point.id);
     } else {
@@ -172,6 +230,14 @@ async function checkRecoveryPoint(
     });
   }
   return undefined;
+}
+
+/** The window that holds the point, as ISO times; none when the stored time is unreadable (then: every point). */
+function rangeAround(time: string): { range?: { startDate: string; endDate: string } } {
+  const at = new Date(time);
+  if (Number.isNaN(at.getTime())) return {};
+  const { startDate, endDate } = windowAroundPointTime(at);
+  return { range: { startDate: startDate.toISOString(), endDate: endDate.toISOString() } };
 }
 
 function checkTarget(request: DataRestoreRequest, policy: PrecheckPolicy, restoreRegion: string): BotError | undefined {

@@ -89,6 +89,13 @@ describe('prechecks that pass', () => {
       'fetchSecondaryRecoveryPoints',
       'validateCrossRegionRestore',
     ]);
+    // The replicated point is looked up within its own time (give or take a second), not in the whole list.
+    expect(azure.calls[1]!.input).toEqual({
+      secondaryRegion: 'westus',
+      sourceRegion: 'eastus',
+      backupInstanceId: INSTANCE_ID,
+      range: { startDate: '2026-11-20T13:59:59.000Z', endDate: '2026-11-20T14:00:01.000Z' },
+    });
     const validate = azure.calls[2]!.input as { secondaryRegion: string; body: CrossRegionRestoreBody };
     expect(validate.secondaryRegion).toBe('westus');
     expect(validate.body.crossRegionRestoreDetails).toEqual({

@@ -3,6 +3,7 @@ import type { Logger } from '../../log';
 import type { Store } from '../../store';
 import type { AuditActor } from '../audit';
 import type { PrecheckClient } from '../azure-port';
+import type { RestoreInventory } from '../inventory';
 import type { Policy, UserGroupDirectory } from '../policy';
 import type { CrashHook } from './crash-hook';
 
@@ -10,7 +11,14 @@ import type { CrashHook } from './crash-hook';
 export type RestoreAzure = PrecheckClient &
   Pick<
     DataProtectionClient,
-    'restore' | 'crossRegionRestore' | 'resumeOperation' | 'listJobs' | 'fetchCrossRegionRestoreJobs'
+    | 'restore'
+    | 'crossRegionRestore'
+    | 'resumeOperation'
+    | 'listJobs'
+    | 'fetchCrossRegionRestoreJobs'
+    // Vault-setting requests: the PATCH and its resumption.
+    | 'updateVault'
+    | 'resumeVaultUpdate'
   >;
 
 export interface RestoreServiceDeps {
@@ -20,6 +28,8 @@ export interface RestoreServiceDeps {
   userGroups: UserGroupDirectory;
   now: () => Date;
   logger: Logger;
+  /** What the bot last saw of vaults: the prechecks fall back on it while a vault's region does not answer. */
+  inventory?: RestoreInventory;
   options?: RestoreServiceOptions;
 }
 

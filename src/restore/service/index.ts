@@ -22,7 +22,11 @@ export {
   type Clicker,
   type CreateRestoreInput,
   type CreateRestoreOutcome,
+  type CreateVaultSettingInput,
+  type CreateVaultSettingOutcome,
   RestoreService,
 } from './restore-service';
 export type { TriggerOutcome } from './trigger';
 export { findTriggeredJob, JOB_CLOCK_SKEW_MS, type TriggerIntentDetails } from './trigger-intent';
+export { readVaultForChange, type VaultReading, type VaultSettingAzure } from './vault-setting-checks';
+export { VAULT_SETTING_RESUME_AFTER_MS, type VaultSettingIntentDetails } from './vault-setting-trigger';

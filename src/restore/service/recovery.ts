@@ -3,12 +3,13 @@ import { isAzureError } from '../../azure';
 import { asBotError } from '../../errors';
 import type { Logger } from '../../log';
 import type { Store, TriggerIntent } from '../../store';
-import type { DataRestoreRequest, RestoreRequest } from '../request';
+import type { DataRestoreRequest, RestoreRequest, VaultSettingRequest } from '../request';
 import { transition } from '../transitions';
 import type { RestoreAzure } from './deps';
 import type { RequestRepository } from './request-repo';
 import { outcomeOf, type TriggerOutcome, type TriggerPath } from './trigger';
 import { findTriggeredJob, type TriggerIntentDetails } from './trigger-intent';
+import type { VaultSettingTrigger } from './vault-setting-trigger';
 
 /**
  * Finishes what a crash (or an unanswered Azure call) left between "approved" and "running". Run at start and
@@ -29,7 +30,16 @@ import { findTriggeredJob, type TriggerIntentDetails } from './trigger-intent';
  *    unique file prefix with `FailIfExists` makes the second restore fail instead of writing a second copy.
  *    Inside the window the request is left alone: a live trigger may still be on its way.
  */
-export type RecoveryAction = 'triggered' | 'continued' | 'job-found' | 'retriggered' | 'waiting' | 'failed' | 'error';
+export type RecoveryAction =
+  | 'triggered'
+  | 'continued'
+  | 'job-found'
+  | 'retriggered'
+  | 'waiting'
+  | 'failed'
+  | 'error'
+  /** A vault-setting request finished: the vault shows the change. */
+  | 'completed';
 
 export interface RecoveryEntry {
   requestId: string;
@@ -46,6 +56,8 @@ export interface RecoveryContext {
   now: () => Date;
   logger: Logger;
   retriggerAfterMs: number;
+  /** Vault-setting requests left in triggering or running (vault-setting-trigger.ts has their rules). */
+  vaultSettings: Pick<VaultSettingTrigger, 'recoverTriggering' | 'resumeRunning'>;
 }
 
 export class Recovery {
@@ -55,13 +67,24 @@ export class Recovery {
     const entries: RecoveryEntry[] = [];
     // Approved but never claimed: the approving process died between the approval and the trigger.
     for (const request of await this.ctx.repo.listIn(['approved'])) {
-      if (request.kind !== 'restore') continue;
       entries.push(
         await this.guard(request, async () => actionFor('triggered', await this.ctx.triggers.trigger(request.id))),
       );
     }
     for (const request of await this.ctx.repo.listIn(['triggering'])) {
-      entries.push(await this.guard(request, () => this.recoverTriggering(request)));
+      entries.push(
+        await this.guard(request, () =>
+          request.kind === 'vault-setting'
+            ? this.ctx.vaultSettings.recoverTriggering(request)
+            : this.recoverTriggering(request),
+        ),
+      );
+    }
+    // A running restore is the notifier's (its job watch); a running vault change is an operation to follow.
+    for (const request of await this.ctx.repo.listIn(['running'], 500, 'vault-setting')) {
+      entries.push(
+        await this.guard(request, () => this.ctx.vaultSettings.resumeRunning(request as VaultSettingRequest)),
+      );
     }
     return entries;
   }

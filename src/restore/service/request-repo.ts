@@ -27,8 +27,8 @@ export class RequestRepository {
     return request;
   }
 
-  async listIn(states: readonly RequestState[], limit = 500): Promise<RestoreRequest[]> {
-    const records = await this.store.requests.list<RestoreRequest>({ states, limit });
+  async listIn(states: readonly RequestState[], limit = 500, kind?: RestoreRequest['kind']): Promise<RestoreRequest[]> {
+    const records = await this.store.requests.list<RestoreRequest>({ states, limit, ...(kind && { kind }) });
     return records.map(fromRecord);
   }
 
@@ -40,9 +40,17 @@ export class RequestRepository {
     return records.map(fromRecord);
   }
 
-  /** Inserts a new request with its audit events in one transaction; STORE_DUPLICATE when the id is taken. */
-  async insert(request: RestoreRequest, audit: readonly AuditEventInput[]): Promise<RestoreRequest> {
+  /**
+   * Inserts a new request with its audit events in one transaction; STORE_DUPLICATE when the id is taken.
+   * `guard` runs first in that transaction and may refuse by throwing (e.g. one open change per vault setting).
+   */
+  async insert(
+    request: RestoreRequest,
+    audit: readonly AuditEventInput[],
+    guard?: (tx: StoreTx) => Promise<void>,
+  ): Promise<RestoreRequest> {
     return this.store.transaction(async (tx) => {
+      if (guard) await guard(tx);
       const record = await tx.requests.insert({
         id: request.id,
         kind: request.kind,

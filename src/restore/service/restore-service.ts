@@ -20,6 +20,8 @@ import {
   samePrincipal,
   type ValidationRecord,
   type VaultRef,
+  type VaultSettingChange,
+  type VaultSettingRequest,
 } from '../request';
 import { transition } from '../transitions';
 import { crashHookFromEnvironment } from './crash-hook';
@@ -34,6 +36,8 @@ import { notTheRequester } from './errors';
 import { Recovery, type RecoveryEntry } from './recovery';
 import { RequestRepository } from './request-repo';
 import { type TriggerOutcome, TriggerPath } from './trigger';
+import { noOtherOpenRequest, runVaultSettingPrechecks, vaultSettingValidation } from './vault-setting-checks';
+import { VaultSettingTrigger } from './vault-setting-trigger';
 
 /** Someone clicking in a channel: who (principal id and tenant/team), and the name to show. */
 export interface Clicker extends ChannelActor {
@@ -53,6 +57,21 @@ export interface CreateRestoreInput {
   /** Default: the policy's approval conversation for `place`. */
   postTo?: PostTo;
 }
+
+/** A vault-setting request (journey 5): which vault, which change, asked by whom and where. */
+export interface CreateVaultSettingInput {
+  requester: Requester;
+  place: Place;
+  vault: VaultRef;
+  change: VaultSettingChange;
+  /** Default: the policy's approval conversation for `place`. */
+  postTo?: PostTo;
+}
+
+export type CreateVaultSettingOutcome =
+  | { created: true; request: VaultSettingRequest; warnings: IssueRecord[] }
+  /** Not stored: the change is not possible now (or already asked for); each failure says why. */
+  | { created: false; validation: ValidationRecord; failures: BotError[] };
 
 export type CreateRestoreOutcome =
   /** Stored and offered for approval (`awaiting_approval`); warnings are for the approval card. */
@@ -109,6 +128,7 @@ export class RestoreService {
   readonly #triggers: TriggerPath;
   readonly #recovery: Recovery;
   readonly #newId: () => string;
+  readonly #azure: RestoreAzure;
 
   constructor(deps: RestoreServiceDeps & { newRequestId?: () => string }) {
     this.#store = deps.store;
@@ -118,8 +138,20 @@ export class RestoreService {
     this.#logger = deps.logger;
     this.#newId = deps.newRequestId ?? (() => newRequestId());
     this.#repo = new RequestRepository(deps.store);
-    this.#precheckAzure = precheckAzureOver(deps.azure);
+    this.#precheckAzure = precheckAzureOver(deps.azure, deps.inventory);
     const azure: RestoreAzure = deps.azure;
+    this.#azure = azure;
+    const crash = deps.options?.crashHook ?? crashHookFromEnvironment();
+    const retriggerAfterMs = deps.options?.retriggerAfterMs ?? DEFAULT_RETRIGGER_AFTER_MS;
+    const vaultSettings = new VaultSettingTrigger({
+      store: deps.store,
+      repo: this.#repo,
+      azure,
+      now: deps.now,
+      logger: deps.logger,
+      crash,
+      retriggerAfterMs,
+    });
     this.#triggers = new TriggerPath({
       store: deps.store,
       repo: this.#repo,
@@ -128,7 +160,8 @@ export class RestoreService {
       policy: deps.policy,
       now: deps.now,
       logger: deps.logger,
-      crash: deps.options?.crashHook ?? crashHookFromEnvironment(),
+      crash,
+      vaultSettings,
     });
     this.#recovery = new Recovery({
       store: deps.store,
@@ -137,7 +170,8 @@ export class RestoreService {
       triggers: this.#triggers,
       now: deps.now,
       logger: deps.logger,
-      retriggerAfterMs: deps.options?.retriggerAfterMs ?? DEFAULT_RETRIGGER_AFTER_MS,
+      retriggerAfterMs,
+      vaultSettings,
     });
   }
 
@@ -218,6 +252,91 @@ export class RestoreService {
       },
     ]);
     return { created: true, request, warnings: validation.warnings };
+  }
+
+  /**
+   * A new vault-setting request (journey 5): the same policy as restores, then the change checked against the
+   * vault as Azure has it now (CRR only on GeoRedundant vaults, nothing that undoes a one-way setting, not a
+   * value it already has), then stored as `awaiting_approval` with its audit events, unless another request
+   * for the same setting of the vault is still open. Refusals by the policy throw; the others are returned.
+   */
+  async createVaultSettingRequest(input: CreateVaultSettingInput): Promise<CreateVaultSettingOutcome> {
+    const actor = input.requester;
+    const decision = await this.#policy.mayRequest(actor, input.place, this.#groups);
+    if (!decision.allowed) {
+      await this.#auditDenial(decision.error, actor, actor.displayName, null, 'request');
+      throw decision.error;
+    }
+    const postTo = input.postTo ?? {
+      channel: actor.channel,
+      conversationId: this.#policy.approvalConversation(actor.channel, input.place),
+    };
+    const now = this.#now();
+    const draft = createDraftRequest(
+      {
+        kind: 'vault-setting',
+        id: this.#newId(),
+        requester: actor,
+        vault: input.vault,
+        change: input.change,
+        requiredApprovals: this.#policy.requiredApprovals,
+        postTo,
+      },
+      now,
+    ) as VaultSettingRequest;
+    const checks = await runVaultSettingPrechecks(draft, { azure: this.#azure, policy: this.#policy });
+    const checkedAt = this.#now();
+    const validation = vaultSettingValidation(checks, checkedAt);
+    const refused = async (failures: BotError[]): Promise<CreateVaultSettingOutcome> => {
+      const record = {
+        ...validation,
+        ok: false,
+        failures: failures.map((f) => ({ code: f.code, message: f.message })),
+      };
+      await this.#audit({
+        type: 'validated',
+        actor: SYSTEM_ACTOR,
+        channel: SYSTEM_CHANNEL,
+        requestId: null,
+        details: { stage: 'request', draftId: draft.id, requester: actor.userId, change: input.change, ...record },
+        at: checkedAt,
+      });
+      return { created: false, validation: record, failures };
+    };
+    if (!checks.ok) return refused(checks.failures);
+    const offered = transition(
+      draft,
+      { type: 'submit', validation, expiresAt: this.#policy.expiresAt(checkedAt) },
+      checkedAt,
+    );
+    try {
+      const request = await this.#insertWithFreshId(
+        offered,
+        (id) => [
+          {
+            type: 'request_created',
+            actor: { id: actor.userId, displayName: actor.displayName },
+            channel: actor.channel,
+            requestId: id,
+            details: describeRequest({ ...offered, id } as RestoreRequest),
+            at: now,
+          },
+          {
+            type: 'validated',
+            actor: SYSTEM_ACTOR,
+            channel: SYSTEM_CHANNEL,
+            requestId: id,
+            details: { stage: 'request', ...validation },
+            at: checkedAt,
+          },
+        ],
+        noOtherOpenRequest(draft),
+      );
+      return { created: true, request: request as VaultSettingRequest, warnings: validation.warnings };
+    } catch (error) {
+      if (isBotError(error, 'VAULT_SETTING_ALREADY_REQUESTED')) return refused([error]);
+      throw error;
+    }
   }
 
   /**
@@ -337,11 +456,15 @@ export class RestoreService {
     }
   }
 
-  async #insertWithFreshId(offered: RestoreRequest, audit: (id: string) => AuditEventInput[]): Promise<RestoreRequest> {
+  async #insertWithFreshId(
+    offered: RestoreRequest,
+    audit: (id: string) => AuditEventInput[],
+    guard?: Parameters<RequestRepository['insert']>[2],
+  ): Promise<RestoreRequest> {
     let candidate = offered;
     for (let draw = 1; ; draw++) {
       try {
-        return await this.#repo.insert(candidate, audit(candidate.id));
+        return await this.#repo.insert(candidate, audit(candidate.id), guard);
       } catch (error) {
         if (!isBotError(error, 'STORE_DUPLICATE') || draw >= MAX_ID_DRAWS) throw error;
         this.#logger.info('request id taken; drawing another', { id: candidate.id });

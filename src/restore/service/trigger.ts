@@ -8,7 +8,13 @@ import { type AuditEventInput, appendAudit } from '../audit';
 import type { Policy } from '../policy';
 import type { PrecheckAzure } from '../ports';
 import { type PrecheckResult, runPrechecks, toValidationRecord } from '../prechecks';
-import type { DataRestoreRequest, IssueRecord, RestoreRequest, ValidationRecord } from '../request';
+import type {
+  DataRestoreRequest,
+  IssueRecord,
+  RestoreRequest,
+  ValidationRecord,
+  VaultSettingRequest,
+} from '../request';
 import { crossRegionRestoreBody, filePrefix, restoreBody } from '../restore-body';
 import { transition } from '../transitions';
 import type { CrashHook } from './crash-hook';
@@ -32,6 +38,8 @@ import type { TriggerIntentDetails } from './trigger-intent';
 export type TriggerOutcome =
   /** Azure started the restore; the job is recorded and watched. */
   | { status: 'running'; request: RestoreRequest; jobId: string }
+  /** A vault-setting request: the vault has the setting now (`alreadyApplied`: it had it, no PATCH was sent). */
+  | { status: 'succeeded'; request: RestoreRequest; alreadyApplied: boolean }
   /** It will not run: the re-check failed, or Azure refused the restore. */
   | { status: 'failed'; request: RestoreRequest; reason: IssueRecord }
   /** Azure's answer is not known (5xx, timeout, throttled after retries): recovery reconciles with the job list. */
@@ -48,6 +56,8 @@ export interface TriggerContext {
   now: () => Date;
   logger: Logger;
   crash: CrashHook;
+  /** Vault-setting requests take their own path (vault-setting-trigger.ts). */
+  vaultSettings?: { trigger(request: VaultSettingRequest): Promise<TriggerOutcome> };
 }
 
 export class TriggerPath {
@@ -56,6 +66,7 @@ export class TriggerPath {
   /** Triggers an approved request; any number of concurrent callers start at most one restore. */
   async trigger(requestId: string): Promise<TriggerOutcome> {
     const request = await this.ctx.repo.require(requestId);
+    if (request.kind === 'vault-setting' && this.ctx.vaultSettings) return this.ctx.vaultSettings.trigger(request);
     if (request.kind !== 'restore') throw unsupportedKind(request.id, request.kind);
     if (request.state !== 'approved') return { status: 'skipped', request, reason: 'not-approved' };
     const claimed = transition(request, { type: 'trigger' }, this.ctx.now());

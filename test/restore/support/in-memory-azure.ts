@@ -48,10 +48,16 @@ export class InMemoryAzure implements PrecheckAzure {
     secondaryRegion: string;
     sourceRegion: string;
     backupInstanceId: string;
+    range?: { startDate: string; endDate: string };
   }): Promise<RecoveryPointJson[]> {
     this.enter('fetchSecondaryRecoveryPoints', input);
     this.requireCrossRegion(vaultIdOf(input.backupInstanceId));
-    return structuredClone(this.secondaryPoints.get(input.backupInstanceId) ?? []);
+    const { range } = input;
+    const inRange = (p: RecoveryPointJson) => {
+      const time = Date.parse(p.properties.recoveryPointTime ?? '');
+      return !range || (time >= Date.parse(range.startDate) && time <= Date.parse(range.endDate));
+    };
+    return structuredClone((this.secondaryPoints.get(input.backupInstanceId) ?? []).filter(inRange));
   }
 
   async validateRestore(input: { backupInstanceId: string; body: RestoreRequestBody }): Promise<OperationOutcomeJson> {
