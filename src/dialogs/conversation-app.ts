@@ -11,7 +11,15 @@ import { statusView } from './look/status-view';
 import { vaultsView } from './look/vaults-view';
 import { say } from './messages';
 import type { Who } from './places';
-import type { Actor, ConversationApp, ConversationTarget, ExecuteClick, ExecuteResult, Place } from './ports';
+import type {
+  Actor,
+  ConversationApp,
+  ConversationTarget,
+  ExecuteClick,
+  ExecuteResult,
+  Place,
+  SuggestRequest,
+} from './ports';
 import {
   RESTORE_WIZARD_DIALOG_ID,
   RestoreWizardDialog,
@@ -20,9 +28,12 @@ import {
   WHO_KEY,
   type WizardOptions,
 } from './restore-wizard-dialog';
-import type { View } from './views';
+import { isVaultSettingAction } from './settings/actions';
+import { VaultSettingFlow } from './settings/vault-setting-flow';
+import type { ChoiceOption, View } from './views';
 import { WizardEngine } from './wizard/engine';
 import { DIALOG_VERSION, isWizardState, type Prefill } from './wizard/state';
+import { suggestChoices } from './wizard/suggest';
 
 /**
  * The one conversation, shared by Teams and Slack: routes each turn to the wizard (a botbuilder dialog whose
@@ -39,6 +50,7 @@ export class RestoreConversation implements ConversationApp {
   private readonly version: StatePropertyAccessor<number>;
   private readonly dialogs: DialogSet;
   private readonly clicks: ApprovalClicks;
+  private readonly vaultSettings: VaultSettingFlow;
 
   constructor(private readonly deps: ConversationDeps) {
     const approvals = new ApprovalMessages(deps.conversations ?? keyValueOverStorage(deps.storage));
@@ -48,10 +60,22 @@ export class RestoreConversation implements ConversationApp {
     this.dialogs = new DialogSet(this.dialogState);
     this.dialogs.add(new RestoreWizardDialog(new WizardEngine(deps, approvals)));
     this.clicks = new ApprovalClicks(deps, approvals);
+    this.vaultSettings = new VaultSettingFlow(deps, approvals);
   }
 
   onExecute(click: ExecuteClick): Promise<ExecuteResult> {
     return this.clicks.onExecute(click);
+  }
+
+  /** Options of the wizard's searchable list on screen here (recovery points); the keys offered are remembered. */
+  async onSuggest(context: TurnContext, actor: Actor, _place: Place, request: SuggestRequest): Promise<ChoiceOption[]> {
+    const stored = await this.dialogState.get(context, { dialogStack: [] });
+    const top = Array.isArray(stored?.dialogStack) ? stored.dialogStack[stored.dialogStack.length - 1] : undefined;
+    const wizard = top?.id === RESTORE_WIZARD_DIALOG_ID ? top.state?.wizard : undefined;
+    if (!isWizardState(wizard)) return [];
+    const options = await suggestChoices(this.deps, wizard, request, actor.timeZone);
+    await this.state.saveChanges(context);
+    return options;
   }
 
   async onTurn(context: TurnContext, actor: Actor, place: Place): Promise<void> {
@@ -113,11 +137,15 @@ export class RestoreConversation implements ConversationApp {
     if (stale) {
       await sendViews(context, [{ kind: 'notice', title: say('BOT_UPDATED') }]);
       // An answer to the old wizard cannot be read; the wizard starts over. Commands still do what they say.
-      if (!isCommand(command) && !this.isLookAction(answer.action)) return this.beginWizard(context);
+      if (!isCommand(command) && !this.isLookAction(answer.action) && !isVaultSettingAction(answer.action)) {
+        return this.beginWizard(context);
+      }
     }
 
     if (answer.action && this.isLookAction(answer.action))
       return this.lookAction(context, who, answer.action, answer.values);
+    // Vault changes run beside any wizard: a posture button or a confirmation never touches the wizard's state.
+    if (isVaultSettingAction(answer.action)) return sendViews(context, await this.vaultSettings.onAction(who, answer));
     switch (command.kind) {
       case 'restore':
         return this.startRestore(context, who, command.prefill);
@@ -128,7 +156,7 @@ export class RestoreConversation implements ConversationApp {
       case 'status':
         return this.send(context, await statusView(this.deps, command.id, who.actor.timeZone));
       case 'vaults':
-        return this.send(context, await vaultsView(this.deps, command.name));
+        return this.send(context, await vaultsView(this.deps, command.name, who));
       case 'help':
         return this.send(context, helpView());
       case 'invalid':

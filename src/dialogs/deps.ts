@@ -1,6 +1,7 @@
 import type { DataProtectionClient } from '../azure';
 import type { Logger } from '../log';
 import type { Policy, UserGroupDirectory } from '../restore';
+import type { RestoreInventory } from '../restore/inventory';
 import type { RestoreService } from '../restore/service';
 import type { DialogStateStorage } from '../store';
 import type { Poster } from './ports';
@@ -16,6 +17,7 @@ export type ConversationAzure = Pick<
   | 'getRecoveryPoint'
   | 'newestRecoveryPoint'
   | 'fetchSecondaryRecoveryPoints'
+  | 'newestSecondaryRecoveryPoint'
   | 'validateRestore'
   | 'validateCrossRegionRestore'
   | 'listJobs'
@@ -46,6 +48,12 @@ export interface ConversationDeps {
   userGroups: UserGroupDirectory;
   now: () => Date;
   logger: Logger;
+  /**
+   * What the bot last saw of vaults and instances (kept warm in the background, updated by every listing
+   * here): while a vault's region does not answer, the wizard lists from it and restores in the secondary
+   * region. Without it, an outage of the vault's region simply fails the step.
+   */
+  inventory?: RestoreInventory;
 }
 
 /** The dialog state storage seen as a key/value store (for deployments that pass no `conversations`). */

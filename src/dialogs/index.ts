@@ -8,7 +8,7 @@ export { APPROVAL_ACTIONS, approvalView, REJECT_REASON_INPUT, requestFacts } fro
 export { type Command, parseCommand, tokenize } from './command-grammar';
 export { createConversationApp, RestoreConversation } from './conversation-app';
 export { findServer, type InstanceSummary, instanceOptions, listInstances } from './data/instances';
-export { recoveryPointOptionsForQuery } from './data/point-query';
+export { recoveryPointOptionsForQuery, recoveryPointsForQuery } from './data/point-query';
 export {
   nearestPointAtOrBefore,
   newestPoints,
@@ -30,6 +30,8 @@ export { statusView } from './look/status-view';
 export { vaultsView } from './look/vaults-view';
 export { DIALOG_TEXT, say } from './messages';
 export { RESTORE_WIZARD_DIALOG_ID, viewActivity } from './restore-wizard-dialog';
+export { VAULT_SETTING_ACTIONS } from './settings/actions';
+export { type AnnounceDeps, announceVaultSettingOutcomes } from './settings/announce';
 export { ageText, localTime, timeLabel } from './time-labels';
 export { parseTypedTime, type TypedTime } from './typed-time';
 export { WizardEngine } from './wizard/engine';

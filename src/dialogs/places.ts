@@ -8,9 +8,14 @@ export interface Who {
   place: Place;
 }
 
-/** The policy's idea of a place: the Teams channel id when in a channel, else the conversation. */
+/**
+ * The policy's idea of a place: the channel id when in a channel, else the conversation. A private place that
+ * belongs to a channel (a Slack modal opened by a slash command there) is that channel: what is asked in it is
+ * approved in the channel, as a wizard that moved to a private chat is.
+ */
 export function policyPlace(place: Place): PolicyPlace {
-  return { conversationId: place.channelId ?? place.conversationId, ...(place.personal ? { personal: true } : {}) };
+  if (place.channelId) return { conversationId: place.channelId };
+  return { conversationId: place.conversationId, ...(place.personal ? { personal: true } : {}) };
 }
 
 export function requesterOf(actor: Actor): Requester {

@@ -4,7 +4,7 @@
  * SDK types beyond botbuilder's `TurnContext`, which both channels feed the dialogs with.
  */
 import type { TurnContext } from 'botbuilder-core';
-import type { View } from './views';
+import type { ChoiceOption, View } from './views';
 
 export type ChannelName = 'teams' | 'slack';
 
@@ -23,7 +23,10 @@ export interface Actor {
 /** Where something was said: a channel, a group chat or a 1:1 chat. */
 export interface Place {
   conversationId: string;
-  /** Teams channel id (19:…) / Slack channel id (C…), when in a channel. */
+  /**
+   * Teams channel id (19:…) / Slack channel id (C…), when in a channel, or when a private place belongs to one
+   * (a Slack modal opened by a slash command typed there: `personal` and `channelId` both set).
+   */
   channelId?: string;
   personal?: boolean;
 }
@@ -107,10 +110,24 @@ export interface ExecuteResult {
   afterResponse?: () => Promise<void>;
 }
 
+/** What a person typed into a pick list that loads its options as they type (Slack's external_select). */
+export interface SuggestRequest {
+  /** The ChoiceInput id of the list (e.g. `point`). */
+  input: string;
+  query: string;
+  /** The most options the channel can show in one answer (Slack: 100). */
+  limit: number;
+}
+
 /** What a channel calls. */
 export interface ConversationApp {
   /** A message or a submit (wizard answer) in a turn; views are sent through the turn context. */
   onTurn(context: TurnContext, actor: Actor, place: Place): Promise<void>;
   /** An approval-style click, answered within the platform's time limit. */
   onExecute(click: ExecuteClick): Promise<ExecuteResult>;
+  /**
+   * Options for a searchable pick list (a ChoiceInput with `page`) of the step on screen in this place, for
+   * what the person typed; [] when that list is not on screen any more. Sends nothing.
+   */
+  onSuggest?(context: TurnContext, actor: Actor, place: Place, request: SuggestRequest): Promise<ChoiceOption[]>;
 }

@@ -68,23 +68,23 @@ it('status shows a request with its job, a job by id, and says when neither exis
   expect(bare!.error!.code).toBe('STATUS_NEEDS_ID');
 });
 
-it('vaults shows each vault posture with warnings', async () => {
+it('vaults shows each vault posture with warnings (test/dialogs/vault-posture.test.ts has every kind)', async () => {
   const [view] = await new Chat(h.app).say(requester, 'vaults');
   expect(view!.rows!.map((r) => r.title)).toEqual(['bv-prod-eastus', 'bv-dev-eastus2']);
   const [prod, dev] = view!.rows!;
-  expect(Object.fromEntries(prod!.facts.map((f) => [f.label, f.value]))).toEqual({
+  expect(Object.fromEntries(prod!.facts.map((f) => [f.label, f.value]))).toMatchObject({
     Region: 'eastus',
     'Secondary region': 'westus',
     'Storage redundancy': 'GeoRedundant',
-    'Cross Region Restore': 'Enabled',
-    Immutability: 'Unlocked',
-    'Soft delete': 'On',
-    'Protected servers': '2 (pg-orders-prod, pg-payments-prod)',
+    'Cross Region Restore': 'Enabled (irreversible)',
+    Immutability: 'Unlocked (enabled, can be turned off)',
+    'Soft delete': 'On, deleted backups kept 14 days',
+    'PostgreSQL servers': '2 (pg-orders-prod, pg-payments-prod)',
   });
   expect(prod!.warnings).toEqual([]);
   expect(dev!.warnings).toEqual([
+    'Cross Region Restore is impossible on bv-dev-eastus2: it is LocallyRedundant, so its backups exist only in eastus2, and storage redundancy cannot be changed now that items are protected. An outage of eastus2 leaves nothing to restore from.',
     'Immutability is Disabled on bv-dev-eastus2: its recovery points could be deleted early. Consider enabling it with /restore vaults.',
-    'LocallyRedundant storage: backups exist only in eastus2; there is no secondary region to restore to.',
   ]);
   const [one] = await new Chat(h.app).say(requester, 'vaults bv-dev');
   expect(one!.rows!.map((r) => r.title)).toEqual(['bv-dev-eastus2']);

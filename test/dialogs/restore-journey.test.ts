@@ -1,4 +1,3 @@
-import { waitFor } from '../restore/service/support';
 import {
   action,
   approver,
@@ -104,9 +103,8 @@ it('restores in the primary region, clicked through from /restore to the restore
   const triggers = await restorePosts(h.emulatorUrl);
   expect(triggers.slice(before)).toEqual([expect.objectContaining({ method: 'POST', status: 202 })]);
   expect(triggers[before]!.path).toMatch(/backupInstances\/pg-orders-prod-[^/]+\/restore$/);
-  const reply = last(h.poster.replies);
-  expect(reply.thread).toEqual(posted.ref);
-  expect(reply.view.title).toMatch(new RegExp(`^Restore started for ${requestId}: job /subscriptions/.+/backupJobs/`));
+  // *Started* and the end are the notifier's posts (test/notifier); the click itself only updates the card.
+  expect(h.poster.replies).toEqual([]);
   expect(h.poster.updates.map((u) => u.message)).toContainEqual(posted.ref);
   expect(last(h.poster.updates).view.actions ?? []).toEqual([]);
 
@@ -147,11 +145,9 @@ it('restores in the secondary region through Cross Region Restore, offering only
   const crr = (await restorePosts(h.emulatorUrl)).slice(before);
   expect(crr).toHaveLength(1);
   expect(crr[0]!.path).toMatch(/locations\/westus\/crossRegionRestore$/);
-  const reply = await waitFor('the thread reply', async () =>
-    h.poster.replies.find((r) => r.view.title.includes(requestId)),
-  );
-  // pg-payments-prod restores start but fail later; starting is what the click reports.
-  expect(reply.view.title).toContain(`Restore started for ${requestId}`);
+  // pg-payments-prod restores start but fail later (the notifier reports that); for now the job runs.
+  const [status] = await chat.say(requester, `status ${requestId}`);
+  expect(status!.title).toBe(`Request ${requestId}: Running`);
 });
 
 it('shows the dev vault answering primary by itself, and names the region that has no target', async () => {

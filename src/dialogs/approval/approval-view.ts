@@ -6,6 +6,7 @@ import {
   type RestoreRequest,
   STATE_LABELS,
 } from '../../restore';
+import { vaultSettingAsk, vaultSettingFacts } from '../settings/change-facts';
 import { timeLabel } from '../time-labels';
 import type { Fact, View } from '../views';
 
@@ -47,12 +48,15 @@ export function requestFacts(request: DataRestoreRequest, now: Date): Fact[] {
 /**
  * The approval request as every copy of it shows: awaiting a decision (with Approve / Reject carrying only the
  * request id and nonce), or decided (who and when, no buttons). Pure: the same request gives the same view,
- * so the click answer and later updates agree.
+ * so the click answer and later updates agree. Restores and vault-setting requests differ only in what they
+ * ask for; the decision works the same.
  */
-export function approvalView(request: DataRestoreRequest, options: { nonce?: string; now: Date }): View {
-  const facts = requestFacts(request, options.now);
+export function approvalView(request: RestoreRequest, options: { nonce?: string; now: Date }): View {
+  const restore = request.kind === 'restore';
+  const facts = restore ? requestFacts(request, options.now) : vaultSettingFacts(request);
   const warnings = request.validation?.warnings.map((w) => w.message) ?? [];
-  const base: View = { kind: 'approval', title: `Restore approval: ${request.id}`, facts };
+  const title = restore ? `Restore approval: ${request.id}` : `Vault change approval: ${request.id}`;
+  const base: View = { kind: 'approval', title, facts };
   if (warnings.length) base.warnings = warnings;
 
   if (request.state === 'awaiting_approval') {
@@ -62,7 +66,11 @@ export function approvalView(request: DataRestoreRequest, options: { nonce?: str
       subtitle: approvers.length
         ? `${approvers.length} of ${request.requiredApprovals} approvals: ${approvers.map((a) => a.displayName).join(', ')}`
         : `Needs ${request.requiredApprovals} approval${request.requiredApprovals === 1 ? '' : 's'}, never from the requester`,
-      text: [`${request.requester.displayName} asks to restore ${request.backupInstance.serverName}.`],
+      text: [
+        restore
+          ? `${request.requester.displayName} asks to restore ${request.backupInstance.serverName}.`
+          : vaultSettingAsk(request),
+      ],
     };
     if (options.nonce) {
       const data = { requestId: request.id, nonce: options.nonce };
@@ -114,7 +122,9 @@ export function approvalView(request: DataRestoreRequest, options: { nonce?: str
         ...base,
         subtitle: `Approved by ${decision.by} at ${formatUtc(decision.at)}`,
         tone: request.state === 'failed' ? 'attention' : 'good',
-        ...(request.state !== 'approved' ? { footer: `Restore: ${STATE_LABELS[request.state]}` } : {}),
+        ...(request.state !== 'approved'
+          ? { footer: `${restore ? 'Restore' : 'Vault change'}: ${STATE_LABELS[request.state]}` }
+          : {}),
       };
   }
 }

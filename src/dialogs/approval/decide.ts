@@ -1,10 +1,11 @@
 import { isBotError } from '../../errors';
-import { type DataRestoreRequest, message, parseRequestId, type RestoreRequest } from '../../restore';
+import { message, parseRequestId, type RestoreRequest, STATE_LABELS } from '../../restore';
 import type { TriggerOutcome } from '../../restore/service';
 import type { ConversationDeps } from '../deps';
 import { say } from '../messages';
 import { clickerOf, policyPlace } from '../places';
 import type { ExecuteClick, ExecuteResult } from '../ports';
+import { vaultSettingReply } from '../settings/replies';
 import type { View } from '../views';
 import { type ApprovalMessages, type ApprovalRecord, nonceMatches } from './approval-messages';
 import { APPROVAL_ACTIONS, approvalView, REJECT_REASON_INPUT } from './approval-view';
@@ -47,7 +48,7 @@ export class ApprovalClicks {
 
   private async authentic(
     click: ExecuteClick,
-  ): Promise<{ request: DataRestoreRequest; record: ApprovalRecord } | undefined> {
+  ): Promise<{ request: RestoreRequest; record: ApprovalRecord } | undefined> {
     const { requestId, nonce } = click.data;
     if (typeof requestId !== 'string' || typeof nonce !== 'string') return undefined;
     if (requestId.length > MAX_FIELD_LENGTH || nonce.length > MAX_FIELD_LENGTH) return undefined;
@@ -56,19 +57,15 @@ export class ApprovalClicks {
     const record = await this.approvals.get(id);
     if (!record || !nonceMatches(record.nonce, nonce)) return undefined;
     const request = await this.deps.service.get(id);
-    if (request?.kind !== 'restore') return undefined;
+    if (!request) return undefined;
     return { request, record };
   }
 
-  private async approve(
-    click: ExecuteClick,
-    request: DataRestoreRequest,
-    record: ApprovalRecord,
-  ): Promise<ExecuteResult> {
+  private async approve(click: ExecuteClick, request: RestoreRequest, record: ApprovalRecord): Promise<ExecuteResult> {
     const outcome = await this.deps.service.approve(request.id, clickerOf(click.actor), policyPlace(click.place), {
       deferTrigger: true,
     });
-    const decided = outcome.request as DataRestoreRequest;
+    const decided = outcome.request;
     const view = this.card(decided, record);
     if (outcome.outcome === 'recorded') {
       return {
@@ -82,18 +79,17 @@ export class ApprovalClicks {
       afterResponse: async () => {
         await this.updateCopies(record, view);
         const trigger = await this.deps.service.trigger(request.id);
-        const after = (await this.deps.service.get(request.id)) as DataRestoreRequest | undefined;
+        const after = await this.deps.service.get(request.id);
         if (after) await this.updateCopies(record, this.card(after, record));
-        await this.replyInThread(record, triggerReply(request.id, trigger));
+        await this.replyInThread(
+          record,
+          after?.kind === 'vault-setting' ? vaultSettingReply(after, trigger) : triggerReply(request.id, trigger),
+        );
       },
     };
   }
 
-  private async reject(
-    click: ExecuteClick,
-    request: DataRestoreRequest,
-    record: ApprovalRecord,
-  ): Promise<ExecuteResult> {
+  private async reject(click: ExecuteClick, request: RestoreRequest, record: ApprovalRecord): Promise<ExecuteResult> {
     const typed = click.inputs[REJECT_REASON_INPUT] ?? (typeof click.data.reason === 'string' ? click.data.reason : '');
     const reason = typed.trim();
     if (!reason) {
@@ -102,12 +98,12 @@ export class ApprovalClicks {
         notice: message('REQUEST_REJECT_REASON_REQUIRED', { requestId: request.id }),
       };
     }
-    const rejected = (await this.deps.service.reject(
+    const rejected = await this.deps.service.reject(
       request.id,
       clickerOf(click.actor),
       reason,
       policyPlace(click.place),
-    )) as DataRestoreRequest;
+    );
     const view = this.card(rejected, record);
     return {
       view,
@@ -126,15 +122,15 @@ export class ApprovalClicks {
   private async refused(
     code: string,
     refusal: string,
-    request: DataRestoreRequest,
+    request: RestoreRequest,
     record: ApprovalRecord,
   ): Promise<ExecuteResult> {
     if (code !== 'REQUEST_EXPIRED') {
-      const current = ((await this.deps.service.get(request.id)) as DataRestoreRequest | undefined) ?? request;
+      const current = (await this.deps.service.get(request.id)) ?? request;
       return { view: this.card(current, record), notice: refusal };
     }
     await this.deps.service.expireDue(this.deps.now());
-    const expired = ((await this.deps.service.get(request.id)) as DataRestoreRequest | undefined) ?? request;
+    const expired = (await this.deps.service.get(request.id)) ?? request;
     const view = this.card(expired, record);
     return {
       view,
@@ -151,7 +147,7 @@ export class ApprovalClicks {
   }
 
   private card(request: RestoreRequest, record: ApprovalRecord): View {
-    return approvalView(request as DataRestoreRequest, { nonce: record.nonce, now: this.deps.now() });
+    return approvalView(request, { nonce: record.nonce, now: this.deps.now() });
   }
 
   private async updateCopies(record: ApprovalRecord, view: View): Promise<void> {
@@ -164,9 +160,9 @@ export class ApprovalClicks {
     }
   }
 
-  private async replyInThread(record: ApprovalRecord, view: View): Promise<void> {
+  private async replyInThread(record: ApprovalRecord, view: View | undefined): Promise<void> {
     const thread = record.messages[0];
-    if (!thread) return;
+    if (!thread || !view) return;
     try {
       await this.deps.poster.reply(thread, view);
     } catch (error) {
@@ -175,10 +171,11 @@ export class ApprovalClicks {
   }
 }
 
-function triggerReply(requestId: string, outcome: TriggerOutcome): View {
+function triggerReply(requestId: string, outcome: TriggerOutcome): View | undefined {
   switch (outcome.status) {
     case 'running':
-      return { kind: 'notice', tone: 'good', title: say('RESTORE_STARTED', { requestId, jobId: outcome.jobId }) };
+      // The notifier follows the job from here: its *started* post (job id, portal link) says this, once.
+      return undefined;
     case 'failed':
       return {
         kind: 'error',
@@ -194,6 +191,9 @@ function triggerReply(requestId: string, outcome: TriggerOutcome): View {
       };
     case 'skipped':
       return { kind: 'notice', title: `Restore for ${requestId} is already being handled.` };
+    case 'succeeded':
+      // Only vault-setting requests end here, and they are answered by vaultSettingReply.
+      return { kind: 'notice', tone: 'good', title: STATE_LABELS.succeeded };
   }
 }
 

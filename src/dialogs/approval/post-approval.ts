@@ -1,5 +1,5 @@
 import { asBotError, type BotError } from '../../errors';
-import type { DataRestoreRequest } from '../../restore';
+import type { RestoreRequest } from '../../restore';
 import type { ConversationDeps } from '../deps';
 import { say } from '../messages';
 import type { MessageRef } from '../ports';
@@ -16,7 +16,7 @@ export type PostOutcome = { posted: true; message: MessageRef } | { posted: fals
 export async function postApprovalRequest(
   deps: Pick<ConversationDeps, 'poster' | 'service' | 'now' | 'logger'>,
   approvals: ApprovalMessages,
-  request: DataRestoreRequest,
+  request: RestoreRequest,
 ): Promise<PostOutcome> {
   const postTo = request.postTo;
   try {

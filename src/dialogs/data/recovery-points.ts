@@ -1,18 +1,16 @@
-import { type AzureBackupRecoveryPointResource, recoveryPointName } from '../../azure';
+import {
+  type AzureBackupRecoveryPointResource,
+  type ListPointsInWindow,
+  newestInTimeWindows,
+  recoveryPointName,
+  windowAroundPointTime,
+} from '../../azure';
 import type { ConversationAzure } from '../deps';
 import { timeLabel } from '../time-labels';
 import type { ChoiceOption } from '../views';
 
 /** SPEC 2.1 / issue 4: newest first, 10 per page. */
 export const POINTS_PER_PAGE = 10;
-const DAY_MS = 86_400_000;
-/** The first window is a little over a week (PG flexible server backs up weekly) and grows 4× each step. */
-const FIRST_WINDOW_MS = 8 * DAY_MS;
-const WINDOW_GROWTH = 4;
-/** Retention is at most 10 years; nothing older can exist. */
-const MAX_LOOKBACK_MS = 3660 * DAY_MS;
-/** The secondary list has no filter; a cap keeps a pathological vault from exhausting memory. */
-const SECONDARY_POINTS_CAP = 5000;
 
 export interface PointSummary {
   /** The value restore requests take as `recoveryPointId`. */
@@ -40,55 +38,26 @@ function summary(point: AzureBackupRecoveryPointResource): PointSummary | undefi
   return { id: recoveryPointName(point), time: new Date(time).toISOString(), ...(state ? { state } : {}) };
 }
 
-function newestFirst(points: Iterable<PointSummary>, before?: Date): PointSummary[] {
-  const limit = before?.getTime() ?? Number.POSITIVE_INFINITY;
-  return [...points].filter((p) => Date.parse(p.time) < limit).sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
-}
-
 /**
- * Up to `count` newest points strictly before `before` (all points when absent). Primary: `$filter` windows
- * that grow backwards in time until enough are found, never the whole list. Secondary: Azure's list of
- * replicated points, which has no filter.
+ * Up to `count` newest points strictly before `before` (all points when absent), newest first, in either
+ * region: `$filter` windows that grow backwards in time until enough are found, never the whole list.
  */
 export async function newestPoints(
   client: ConversationAzure,
   source: PointSource,
   options: { before?: Date; count: number; now: Date },
 ): Promise<PointSummary[]> {
-  if (source.mode === 'secondary') {
-    const all = await client
-      .fetchSecondaryRecoveryPoints(source.secondaryRegion, {
-        sourceRegion: source.sourceRegion,
-        sourceBackupInstanceId: source.instanceId,
-      })
-      .toArray(SECONDARY_POINTS_CAP);
-    return newestFirst(
-      all.map(summary).filter((p) => p !== undefined),
-      options.before,
-    ).slice(0, options.count);
-  }
-  const anchor = (options.before ?? options.now).getTime();
-  const oldest = anchor - MAX_LOOKBACK_MS;
-  const found = new Map<string, PointSummary>();
-  // Open towards the future on the first page, so clock skew cannot hide the newest point.
-  let windowEnd: number | undefined = options.before?.getTime();
-  let width = FIRST_WINDOW_MS;
-  let windowStart = anchor - width;
-  for (;;) {
-    const start = Math.max(windowStart, oldest);
-    const items = await client
-      .listRecoveryPoints(source.instanceId, {
-        startDate: new Date(start),
-        ...(windowEnd !== undefined ? { endDate: new Date(windowEnd) } : {}),
-      })
-      .toArray();
-    for (const point of items.map(summary)) if (point) found.set(point.id, point);
-    if (newestFirst(found.values(), options.before).length >= options.count || start <= oldest) break;
-    windowEnd = start;
-    width *= WINDOW_GROWTH;
-    windowStart = start - width;
-  }
-  return newestFirst(found.values(), options.before).slice(0, options.count);
+  const points = await newestInTimeWindows(listWindowOf(client, source), options.count, {
+    ...(options.before ? { before: options.before } : {}),
+    now: options.now,
+  });
+  return points.map(summary).filter((p) => p !== undefined);
+}
+
+function listWindowOf(client: ConversationAzure, source: PointSource): ListPointsInWindow {
+  if (source.mode === 'primary') return (window) => client.listRecoveryPoints(source.instanceId, window);
+  const replicatedFrom = { sourceRegion: source.sourceRegion, sourceBackupInstanceId: source.instanceId };
+  return (window) => client.fetchSecondaryRecoveryPoints(source.secondaryRegion, replicatedFrom, window);
 }
 
 /** One page of the recovery point step: the newest `POINTS_PER_PAGE` points before the page's cursor. */
@@ -101,10 +70,7 @@ export async function recoveryPointPage(
   return { points: points.slice(0, POINTS_PER_PAGE), hasOlder: points.length > POINTS_PER_PAGE };
 }
 
-/**
- * The nearest point at or before `time` (the newest point when `time` is absent), through the API's
- * `$filter` for the primary region.
- */
+/** The nearest point at or before `time` (the newest point when `time` is absent), in either region. */
 export async function nearestPointAtOrBefore(
   client: ConversationAzure,
   source: PointSource,
@@ -112,10 +78,6 @@ export async function nearestPointAtOrBefore(
   now: Date,
 ): Promise<PointSummary | undefined> {
   const before = time ? new Date(time.getTime() + 1) : undefined;
-  if (source.mode === 'primary') {
-    const point = await client.newestRecoveryPoint(source.instanceId, { ...(before ? { before } : {}), now });
-    return point ? summary(point) : undefined;
-  }
   return (await newestPoints(client, source, { ...(before ? { before } : {}), count: 1, now }))[0];
 }
 
@@ -124,7 +86,6 @@ export async function pointStillExists(
   client: ConversationAzure,
   source: PointSource,
   point: PointSummary,
-  now: Date,
 ): Promise<boolean> {
   if (source.mode === 'primary') {
     try {
@@ -135,9 +96,12 @@ export async function pointStillExists(
       throw error;
     }
   }
-  const at = new Date(point.time);
-  const found = await nearestPointAtOrBefore(client, source, at, now);
-  return found?.id === point.id;
+  // One call: the window around the point's own time, matched by id.
+  const around = windowAroundPointTime(new Date(point.time));
+  for await (const there of listWindowOf(client, source)(around)) {
+    if (recoveryPointName(there) === point.id) return true;
+  }
+  return false;
 }
 
 export function pointKey(point: PointSummary): string {

@@ -1,4 +1,4 @@
-import { type BackupVaultResource, parseVaultId, vaultPosture } from '../../azure';
+import { type BackupVaultResource, vaultPosture } from '../../azure';
 import type { Policy } from '../../restore';
 import type { ConversationAzure } from '../deps';
 import { shortKey } from '../keys';
@@ -53,21 +53,6 @@ export async function listVaultsInScope(
     }
   }
   return vaults;
-}
-
-/** A vault the policy allows, read fresh (it may have been deleted or changed since it was listed). */
-export async function readVaultInScope(
-  client: ConversationAzure,
-  policy: Policy,
-  vaultId: string,
-): Promise<VaultSummary | undefined> {
-  if (!policy.isSubscriptionInScope(parseVaultId(vaultId).subscriptionId)) return undefined;
-  try {
-    return vaultSummary(await client.getVault(vaultId));
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
-    throw error;
-  }
 }
 
 export function vaultKey(vaultId: string): string {

@@ -5,7 +5,7 @@ import type { ConversationDeps } from '../deps';
 import { say } from '../messages';
 import { timesFooter } from '../time-labels';
 import type { Action, View } from '../views';
-import { isRestoreJob, jobRow, newestJobsFirst } from './job-rows';
+import { isPgFlexRestoreJob, jobRow, linkedRequestId, newestJobsFirst } from './job-rows';
 
 export const JOBS_PER_PAGE = 10;
 /** Recent means recent: the newest jobs Azure lists per vault, not the vault's whole history. */
@@ -18,8 +18,14 @@ export interface JobsQuery {
   page?: number;
 }
 
+/**
+ * `/restore jobs [--secondary] [vault]`: recent PG Flexible Server restore jobs, like the portal's Backup Jobs
+ * view filtered by that workload and by instance region — the vaults' own regions, or with `--secondary` the
+ * secondary regions where Cross Region Restores run. Each job names the request it was started for when the
+ * store confirms the link. Long lists page through `Newer jobs` / `Older jobs`.
+ */
 export async function jobsView(
-  deps: Pick<ConversationDeps, 'client' | 'policy' | 'now'>,
+  deps: Pick<ConversationDeps, 'client' | 'policy' | 'now' | 'service'>,
   query: JobsQuery,
   timeZone?: string,
 ): Promise<View> {
@@ -53,7 +59,7 @@ export async function jobsView(
         .toArray(JOBS_READ_PER_VAULT);
     }),
   );
-  const jobs = newestJobsFirst(perVault.flat().filter(isRestoreJob));
+  const jobs = newestJobsFirst(perVault.flat().filter(isPgFlexRestoreJob));
   const page = Math.max(0, query.page ?? 0);
   const shown = jobs.slice(page * JOBS_PER_PAGE, (page + 1) * JOBS_PER_PAGE);
   const now = deps.now();
@@ -75,7 +81,9 @@ export async function jobsView(
       ? `${page * JOBS_PER_PAGE + 1}–${page * JOBS_PER_PAGE + shown.length} of ${jobs.length}, newest first`
       : say('NO_JOBS', { where }),
     ...(notes.length ? { text: notes } : {}),
-    rows: shown.map((job) => jobRow(job, now, timeZone)),
+    rows: await Promise.all(
+      shown.map(async (job) => jobRow(job, now, timeZone, await linkedRequestId(job, (id) => deps.service.get(id)))),
+    ),
     ...(actions.length ? { actions } : {}),
     footer: timesFooter(timeZone),
   };

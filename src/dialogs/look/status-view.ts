@@ -1,13 +1,20 @@
 import { type AzureBackupJobResource, parseJobId } from '../../azure';
 import { isBotError } from '../../errors';
-import { type DataRestoreRequest, formatUtc, parseRequestId, type RestoreRequest, STATE_LABELS } from '../../restore';
+import {
+  type DataRestoreRequest,
+  filePrefix,
+  formatUtc,
+  parseRequestId,
+  type RestoreRequest,
+  STATE_LABELS,
+} from '../../restore';
 import { requestFacts } from '../approval/approval-view';
 import { listVaultsInScope } from '../data/vaults';
 import type { ConversationDeps } from '../deps';
 import { say } from '../messages';
 import { timesFooter } from '../time-labels';
 import type { Fact, View } from '../views';
-import { jobFacts } from './job-rows';
+import { jobFacts, linkedRequestId } from './job-rows';
 
 type StatusDeps = Pick<ConversationDeps, 'client' | 'policy' | 'now' | 'service'>;
 
@@ -24,10 +31,11 @@ export async function statusView(deps: StatusDeps, typed: string | undefined, ti
   }
   const job = await findJob(deps, typed.trim());
   if (job) {
+    const requestId = await linkedRequestId(job, (id) => deps.service.get(id));
     return {
       kind: 'notice',
       title: `Restore job ${job.name}`,
-      facts: jobFacts(job, deps.now(), timeZone),
+      facts: jobFacts(job, deps.now(), timeZone, requestId),
       footer: timesFooter(timeZone),
     };
   }
@@ -50,6 +58,9 @@ async function requestStatus(deps: StatusDeps, request: RestoreRequest, timeZone
         ];
   facts.splice(1, 0, { label: 'State', value: STATE_LABELS[request.state] });
   if (request.failure) facts.push({ label: 'Failure', value: `${request.failure.code}: ${request.failure.message}` });
+  // Where the files go (or went): the container is among the request's facts, the prefix is the request's own.
+  if (request.kind === 'restore' && request.azure.jobId)
+    facts.push({ label: 'File prefix', value: filePrefix(request) });
   if (request.azure.jobId && request.kind === 'restore') {
     try {
       const job = await readRequestJob(deps, request);
@@ -82,17 +93,12 @@ function readRequestJob(deps: StatusDeps, request: DataRestoreRequest): Promise<
   return deps.client.getJob(jobId);
 }
 
-/** A job by full ARM id (in a subscription the policy allows) or by GUID, looked for in the vaults in scope. */
+/**
+ * A job by full ARM id (in a subscription the policy allows) or by GUID, looked for in the vaults in scope:
+ * their own job lists first, then, for vaults with Cross Region Restore, their secondary region's.
+ */
 async function findJob(deps: StatusDeps, typed: string): Promise<AzureBackupJobResource | undefined> {
-  const tryGet = async (id: string) => {
-    try {
-      return await deps.client.getJob(id);
-    } catch (error) {
-      if (isBotError(error) && ((error as { status?: number }).status === 404 || error.code === 'AZURE_NOT_FOUND'))
-        return undefined;
-      throw error;
-    }
-  };
+  const tryGet = (id: string) => notFoundAsUndefined(() => deps.client.getJob(id));
   if (typed.startsWith('/')) {
     try {
       if (!deps.policy.isSubscriptionInScope(parseJobId(typed).subscriptionId)) return undefined;
@@ -102,9 +108,31 @@ async function findJob(deps: StatusDeps, typed: string): Promise<AzureBackupJobR
     return tryGet(typed);
   }
   if (!JOB_GUID.test(typed)) return undefined;
-  for (const vault of await listVaultsInScope(deps.client, deps.policy)) {
+  const vaults = await listVaultsInScope(deps.client, deps.policy);
+  for (const vault of vaults) {
     const job = await tryGet(`${vault.id}/backupJobs/${typed}`);
     if (job) return job;
   }
+  for (const vault of vaults) {
+    if (!vault.crossRegionRestoreAvailable || !vault.secondaryRegion) continue;
+    const job = await notFoundAsUndefined(() =>
+      deps.client.fetchCrossRegionRestoreJob(vault.secondaryRegion!, {
+        sourceRegion: vault.location,
+        sourceBackupVaultId: vault.id,
+        jobId: typed,
+      }),
+    );
+    if (job) return job;
+  }
   return undefined;
+}
+
+async function notFoundAsUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isBotError(error) && ((error as { status?: number }).status === 404 || error.code === 'AZURE_NOT_FOUND'))
+      return undefined;
+    throw error;
+  }
 }

@@ -1,12 +1,19 @@
 import { isBotError } from '../../errors';
 import type { Answer } from '../answer';
 import type { ApprovalMessages } from '../approval/approval-messages';
-import { findServer, listInstances } from '../data/instances';
+import {
+  type Degraded,
+  findServerKnown,
+  INVENTORY_COLD,
+  knownOutageOf,
+  listInstancesKnown,
+  listVaultsKnown,
+  readVaultKnown,
+} from '../data/known';
 import { findByName } from '../data/names';
 import { nearestPointAtOrBefore, type PointSummary, pointStillExists } from '../data/recovery-points';
 import { regionLabel, regionModeOptions, restoreRegion, secondaryUnavailableReason } from '../data/region-modes';
 import { targetsFor } from '../data/targets';
-import { listVaultsInScope, readVaultInScope } from '../data/vaults';
 import type { ConversationDeps } from '../deps';
 import { say } from '../messages';
 import { policyPlace, type Who } from '../places';
@@ -14,7 +21,15 @@ import { timeLabel } from '../time-labels';
 import { parseTypedTime } from '../typed-time';
 import type { View } from '../views';
 import { requestApproval, reviewView } from './review';
-import { pointSourceOf, type StepExtras, showInstances, showStep, vaultSuggestion, vaultsMatching } from './show-step';
+import {
+  pointSourceOf,
+  regionChoices,
+  type StepExtras,
+  showInstanceStep,
+  showStep,
+  vaultSuggestion,
+  vaultsMatching,
+} from './show-step';
 import { clearFrom, newWizardState, type Prefill, previousStep, type StepName, type WizardState } from './state';
 import { autoAnsweredView, WIZARD_ACTIONS, WIZARD_INPUTS } from './step-views';
 
@@ -27,8 +42,11 @@ export interface WizardTurn {
 
 export type WizardDeps = Pick<
   ConversationDeps,
-  'client' | 'policy' | 'now' | 'service' | 'poster' | 'logger' | 'userGroups'
+  'client' | 'policy' | 'now' | 'service' | 'poster' | 'logger' | 'userGroups' | 'inventory'
 >;
+
+/** Errors that already say what happened and what to do: shown as they are, not as "Azure trouble". */
+const SELF_EXPLAINING_CODES = new Set([INVENTORY_COLD]);
 
 /**
  * The restore wizard's step logic, free of botbuilder: given the stored state and what the person sent, the
@@ -97,6 +115,20 @@ export class WizardEngine {
     } catch (error) {
       if (!isBotError(error)) throw error;
       this.deps.logger.warn('wizard step failed', { code: error.code });
+      if (SELF_EXPLAINING_CODES.has(error.code)) {
+        return {
+          state: unchanged,
+          views: [
+            {
+              kind: 'error',
+              title: 'The restore cannot go on here',
+              error: { code: error.code, message: error.message },
+              text: ['Type cancel to end the wizard, or try again later.'],
+            },
+          ],
+          done: false,
+        };
+      }
       return {
         state: unchanged,
         views: [
@@ -137,12 +169,13 @@ export class WizardEngine {
           const server = state.prefill.server;
           if (!server) return this.reshow(state, who, extras(), views);
           delete state.prefill.server;
-          const vaults = await listVaultsInScope(this.deps.client, this.deps.policy);
-          const found = await findServer(this.deps.client, vaults, server);
+          const vaults = (await listVaultsKnown(this.deps)).vaults;
+          const found = await findServerKnown(this.deps, vaults, server);
           if (found.matches.length === 1) {
-            const { vault, instance } = found.matches[0]!;
+            const { vault, instance, degraded } = found.matches[0]!;
             state.vault = vault;
             state.instance = instance;
+            if (degraded) state.degraded = degraded;
             notes.push(say('SERVER_FOUND', { name: instance.serverName, vault: vault.name }));
             state.step = 'region';
             continue;
@@ -162,6 +195,14 @@ export class WizardEngine {
             state.prefill.server = server;
             return { state, views: [...views, view], done: false };
           }
+          if (found.unsearchable.length > 0) {
+            const message = say('INVENTORY_COLD_SEARCH', {
+              server,
+              vaults: found.unsearchable.map((u) => u.vault.name).join(', '),
+              code: found.unsearchable[0]!.code,
+            });
+            return this.reshow(state, who, extras({ error: { code: INVENTORY_COLD, message } }), views);
+          }
           const suggestion = findByName(server, found.serverNames, (n) => n).suggestion;
           return this.reshow(
             state,
@@ -176,9 +217,16 @@ export class WizardEngine {
             continue;
           }
           const vault = state.vault!;
+          state.degraded ??= await knownOutageOf(this.deps, vault);
           const reason = secondaryUnavailableReason(vault);
           const wanted = state.prefill.region;
           delete state.prefill.region;
+          if (state.degraded) {
+            const answered = this.secondaryOnly(state, views, state.degraded, reason);
+            if (!answered) return this.regionDown(state, who, state.degraded, reason!, views, extras);
+            if (wanted === 'primary') notes.push(say('PRIMARY_NOT_OFFERED', { region: state.degraded.region }));
+            continue;
+          }
           if (wanted === 'secondary' && reason) {
             return this.reshow(
               state,
@@ -216,7 +264,9 @@ export class WizardEngine {
             state.step = 'point';
             continue;
           }
-          const instances = await listInstances(this.deps.client, state.vault!.id);
+          const listing = await listInstancesKnown(this.deps, state.vault!, state.degraded);
+          if (listing.from === 'inventory') state.degraded = listing.degraded;
+          const instances = listing.instances;
           if (instances.length === 1) {
             state.instance = instances[0]!;
             this.markAuto(state, 'instance', views, {
@@ -225,7 +275,7 @@ export class WizardEngine {
             });
             continue;
           }
-          const view = showInstances(state, instances, extras(), previousStep(state) !== undefined);
+          const view = await showInstanceStep(this.deps, state, who, listing, extras());
           return { state, views: [...views, view], done: false };
         }
         case 'point': {
@@ -282,6 +332,53 @@ export class WizardEngine {
     }
   }
 
+  /**
+   * Disaster-day mode at the region step: the secondary region, answered for the person with the reason.
+   * False when the vault cannot restore there either.
+   */
+  private secondaryOnly(state: WizardState, views: View[], degraded: Degraded, reason: string | undefined): boolean {
+    if (reason) return false;
+    const vault = state.vault!;
+    state.regionMode = 'secondary';
+    state.auto.push('region');
+    views.push(
+      autoAnsweredView(
+        state,
+        'region',
+        {
+          answer: regionLabel(vault, 'secondary'),
+          reason: capitalise(
+            say('PRIMARY_DOWN_SECONDARY_ONLY', {
+              region: degraded.region,
+              code: degraded.code,
+              secondary: vault.secondaryRegion ?? 'the secondary region',
+            }),
+          ),
+        },
+        { id: 'region', label: 'Region', options: regionChoices(state) },
+      ),
+    );
+    return true;
+  }
+
+  /** The vault's region does not answer and it has no usable secondary region: nothing can be restored. */
+  private regionDown(
+    state: WizardState,
+    who: Who,
+    degraded: Degraded,
+    reason: string,
+    views: View[],
+    extras: (more?: StepExtras) => StepExtras,
+  ): Promise<WizardTurn> {
+    const message = say('PRIMARY_REGION_DOWN', {
+      vault: state.vault!.name,
+      region: degraded.region,
+      code: degraded.code,
+      reason,
+    });
+    return this.reshow(state, who, extras({ error: { code: 'PRIMARY_REGION_DOWN', message } }), views);
+  }
+
   private markAuto(state: WizardState, step: StepName, views: View[], auto: { answer: string; reason: string }): void {
     state.auto.push(step);
     views.push(autoAnsweredView(state, step, auto));
@@ -290,6 +387,7 @@ export class WizardEngine {
   /** Moves to the step after `step` with the answer recorded, filling what follows. */
   private next(state: WizardState, who: Who, notes: string[] = []): Promise<WizardTurn> {
     state.offered = {};
+    delete state.suggested;
     return this.advance(state, who, [], notes);
   }
 
@@ -298,14 +396,14 @@ export class WizardEngine {
     if (key && answer.action !== WIZARD_ACTIONS.search) {
       const id = state.offered[key];
       if (!id) return this.reshow(state, who, notAvailable());
-      const vault = await readVaultInScope(this.deps.client, this.deps.policy, id);
-      if (!vault)
+      const read = await readVaultKnown(this.deps, id);
+      if (!read)
         return this.reshow(state, who, { error: { code: 'VAULT_GONE', message: say('VAULT_GONE', { name: key }) } });
-      return this.pickVault(state, vault, who);
+      return this.pickVault(state, read.vault, who, read.degraded);
     }
     const typed = (answer.values[WIZARD_INPUTS.query] ?? answer.text).trim();
     if (!typed) return this.reshow(state, who, { text: [say('ASK_FIRST', { step: 'a vault' })] });
-    const vaults = await listVaultsInScope(this.deps.client, this.deps.policy);
+    const vaults = (await listVaultsKnown(this.deps)).vaults;
     const { match } = findByName(typed, vaults, (v) => v.name);
     const matching = match ? [match] : vaultsMatching(vaults, typed);
     if (matching.length === 1) return this.pickVault(state, matching[0]!, who);
@@ -319,19 +417,24 @@ export class WizardEngine {
     return this.reshow(state, who);
   }
 
-  private pickVault(state: WizardState, vault: WizardState['vault'] & object, who: Who): Promise<WizardTurn> {
+  private async pickVault(
+    state: WizardState,
+    vault: WizardState['vault'] & object,
+    who: Who,
+    degraded?: Degraded,
+  ): Promise<WizardTurn> {
     const next = clearFrom(state, 'region');
     next.vault = vault;
+    if (degraded) next.degraded = degraded;
     delete next.vaultQuery;
     // The shortcut named a server that several vaults protect: match it again in the vault just picked.
     const server = next.prefill.server;
     delete next.prefill.server;
     if (server) {
-      return listInstances(this.deps.client, vault.id).then((instances) => {
-        const found = instances.find((i) => i.serverName.toLowerCase() === server.toLowerCase());
-        if (found) next.instance = found;
-        return this.next(next, who);
-      });
+      const listing = await listInstancesKnown(this.deps, vault, next.degraded);
+      if (listing.from === 'inventory') next.degraded = listing.degraded;
+      const found = listing.instances.find((i) => i.serverName.toLowerCase() === server.toLowerCase());
+      if (found) next.instance = found;
     }
     return this.next(next, who);
   }
@@ -349,6 +452,20 @@ export class WizardEngine {
     }
     if (!(mode in state.offered)) {
       const reason = secondaryUnavailableReason(state.vault!);
+      if (mode === 'primary' && state.degraded) {
+        return this.reshow(state, who, {
+          error: {
+            code: 'PRIMARY_REGION_DOWN',
+            message: capitalise(
+              say('PRIMARY_DOWN_SECONDARY_ONLY', {
+                region: state.degraded.region,
+                code: state.degraded.code,
+                secondary: state.vault!.secondaryRegion ?? 'the secondary region',
+              }),
+            ),
+          },
+        });
+      }
       return this.reshow(state, who, {
         error: reason
           ? {
@@ -363,7 +480,9 @@ export class WizardEngine {
   }
 
   private async answerInstance(state: WizardState, answer: Answer, who: Who): Promise<WizardTurn> {
-    const instances = await listInstances(this.deps.client, state.vault!.id);
+    const listing = await listInstancesKnown(this.deps, state.vault!, state.degraded);
+    if (listing.from === 'inventory') state.degraded = listing.degraded;
+    const instances = listing.instances;
     const key = answer.values.instance;
     if (key) {
       const id = state.offered[key];
@@ -399,11 +518,12 @@ export class WizardEngine {
     }
     const key = answer.values.point;
     if (key && answer.action !== WIZARD_ACTIONS.time) {
-      const offered = state.offered[key];
+      // Picked from the page on screen, or from a list that loaded as the person typed (see suggest.ts).
+      const offered = state.offered[key] ?? state.suggested?.[key];
       if (!offered) return this.reshow(state, who, notAvailable());
       const [id, time] = offered.split('|') as [string, string];
       const point: PointSummary = { id, time };
-      if (!(await pointStillExists(this.deps.client, pointSourceOf(state), point, this.deps.now()))) {
+      if (!(await pointStillExists(this.deps.client, pointSourceOf(state), point))) {
         return this.reshow(state, who, { error: { code: 'POINT_GONE', message: say('POINT_GONE', { time }) } });
       }
       state.point = point;

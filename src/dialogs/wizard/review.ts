@@ -9,10 +9,14 @@ import { say } from '../messages';
 import { policyPlace, requesterOf, type Who } from '../places';
 import { timesFooter } from '../time-labels';
 import type { View } from '../views';
+import { degradedBanner } from './show-step';
 import { previousStep, type WizardState } from './state';
 import { answerFacts, stepAction, stepView, WIZARD_ACTIONS } from './step-views';
 
-export type ReviewDeps = Pick<ConversationDeps, 'client' | 'policy' | 'now' | 'service' | 'poster' | 'logger'>;
+export type ReviewDeps = Pick<
+  ConversationDeps,
+  'client' | 'policy' | 'now' | 'service' | 'poster' | 'logger' | 'inventory'
+>;
 
 /** What the service needs to create the request, from the wizard's answers. */
 export function restoreInputOf(state: WizardState, who: Who): CreateRestoreInput {
@@ -51,7 +55,10 @@ export async function reviewView(deps: ReviewDeps, state: WizardState, who: Who,
     },
     deps.now(),
   ) as DataRestoreRequest;
-  const checks = await runPrechecks(draft, { azure: precheckAzureOver(deps.client), policy: deps.policy });
+  const checks = await runPrechecks(draft, {
+    azure: precheckAzureOver(deps.client, deps.inventory),
+    policy: deps.policy,
+  });
   state.offered = {};
   const facts = [
     ...answerFacts(state, deps.now(), who.actor.timeZone),
@@ -62,7 +69,8 @@ export async function reviewView(deps: ReviewDeps, state: WizardState, who: Who,
     },
     { label: 'Approvals needed', value: String(deps.policy.requiredApprovals) },
   ];
-  const warnings = checks.warnings.map((w) => w.message);
+  const banner = degradedBanner(state, deps.now(), who.actor.timeZone);
+  const warnings = [...(banner ? [banner] : []), ...checks.warnings.map((w) => w.message)];
   const canGoBack = previousStep(state) !== undefined;
   if (!checks.ok) {
     return stepView(state, {

@@ -1,18 +1,21 @@
+import { formatUtc } from '../../restore';
 import { closestMatch } from '../../restore/suggest';
-import { type InstanceSummary, instanceKey, instanceOptions, listInstances } from '../data/instances';
+import { instanceKey, instanceOptions } from '../data/instances';
+import { type InstanceListing, knownAtLabel, listInstancesKnown, listVaultsKnown } from '../data/known';
 import { type PointSource, pointKey, recoveryPointOptions, recoveryPointPage } from '../data/recovery-points';
 import { regionModeOptions, restoreRegion } from '../data/region-modes';
+import { secondaryAvailability, secondaryAvailabilityText } from '../data/secondary-availability';
 import { targetKey, targetOptions, targetsFor } from '../data/targets';
-import { listVaultsInScope, VAULT_LIST_LIMIT, type VaultSummary, vaultKey, vaultOptions } from '../data/vaults';
+import { VAULT_LIST_LIMIT, type VaultSummary, vaultKey, vaultOptions } from '../data/vaults';
 import type { ConversationDeps } from '../deps';
 import { say } from '../messages';
 import type { Who } from '../places';
 import { timesFooter } from '../time-labels';
-import type { View } from '../views';
+import type { ChoiceOption, View } from '../views';
 import { previousStep, type WizardState } from './state';
 import { stepAction, stepView, WIZARD_ACTIONS, WIZARD_INPUTS } from './step-views';
 
-export type StepDeps = Pick<ConversationDeps, 'client' | 'policy' | 'now'>;
+export type StepDeps = Pick<ConversationDeps, 'client' | 'policy' | 'now' | 'inventory'>;
 
 /** What a step view may carry besides its own data: an error to act on, notes from the previous turn. */
 export interface StepExtras {
@@ -32,12 +35,65 @@ export function pointSourceOf(state: WizardState): PointSource {
 
 /** Builds the view of the step on screen from fresh data, and records the keys it offers. */
 export async function showStep(deps: StepDeps, state: WizardState, who: Who, extras: StepExtras = {}): Promise<View> {
+  return withDegradedBanner(deps, state, who, await buildStep(deps, state, who, extras));
+}
+
+/** The server step from a listing already in hand (the engine listed the servers to see if only one is there). */
+export async function showInstanceStep(
+  deps: StepDeps,
+  state: WizardState,
+  who: Who,
+  listing: InstanceListing,
+  extras: StepExtras,
+): Promise<View> {
+  const view = await showInstances(deps, state, listing, extras, previousStep(state) !== undefined, who);
+  return withDegradedBanner(deps, state, who, view);
+}
+
+function withDegradedBanner(deps: StepDeps, state: WizardState, who: Who, view: View): View {
+  const banner = degradedBanner(state, deps.now(), who.actor.timeZone);
+  if (banner) view.warnings = [banner, ...(view.warnings ?? [])];
+  return view;
+}
+
+/**
+ * What is degraded and why, said on every step of a disaster-day wizard: which region does not answer, that
+ * only the secondary region is offered, and how old the stored knowledge is.
+ */
+export function degradedBanner(state: WizardState, now: Date, timeZone?: string): string | undefined {
+  const degraded = state.degraded;
+  if (!degraded || !state.vault) return undefined;
+  const knownAt = degraded.instancesKnownAt
+    ? `vault ${knownAtLabel(degraded.vaultKnownAt, now, timeZone)}, servers ${knownAtLabel(degraded.instancesKnownAt, now, timeZone)}`
+    : `as of ${knownAtLabel(degraded.vaultKnownAt, now, timeZone)}`;
+  return say('DEGRADED_MODE', {
+    region: degraded.region,
+    code: degraded.code,
+    since: formatUtc(degraded.since),
+    secondary: state.vault.secondaryRegion ?? 'the secondary region',
+    knownAt,
+  });
+}
+
+/** Region choices; while the vault's region does not answer, the primary one is shown but not choosable. */
+export function regionChoices(state: WizardState): ChoiceOption[] {
+  const options = regionModeOptions(state.vault!);
+  const degraded = state.degraded;
+  if (!degraded) return options;
+  return options.map((o) =>
+    o.value === 'primary'
+      ? { ...o, disabled: true, description: `Not available: ${degraded.region} is not answering (${degraded.code})` }
+      : o,
+  );
+}
+
+async function buildStep(deps: StepDeps, state: WizardState, who: Who, extras: StepExtras): Promise<View> {
   const canGoBack = previousStep(state) !== undefined;
   switch (state.step) {
     case 'vault':
       return showVaults(deps, state, extras);
     case 'region': {
-      const options = regionModeOptions(state.vault!);
+      const options = regionChoices(state);
       state.offered = Object.fromEntries(options.filter((o) => !o.disabled).map((o) => [o.value, o.value]));
       return stepView(state, {
         ...extras,
@@ -46,8 +102,11 @@ export async function showStep(deps: StepDeps, state: WizardState, who: Who, ext
         actions: [stepAction(state, WIZARD_ACTIONS.choose, 'Next', { style: 'primary', requires: ['region'] })],
       });
     }
-    case 'instance':
-      return showInstances(state, await listInstances(deps.client, state.vault!.id), extras, canGoBack);
+    case 'instance': {
+      const listing = await listInstancesKnown(deps, state.vault!, state.degraded);
+      if (listing.from === 'inventory') state.degraded = listing.degraded;
+      return showInstances(deps, state, listing, extras, canGoBack, who);
+    }
     case 'point':
       return showPoints(deps, state, who, extras, canGoBack);
     case 'target': {
@@ -74,7 +133,8 @@ export async function showStep(deps: StepDeps, state: WizardState, who: Who, ext
 }
 
 async function showVaults(deps: StepDeps, state: WizardState, extras: StepExtras): Promise<View> {
-  const listed = await listVaultsInScope(deps.client, deps.policy, VAULT_LIST_LIMIT + 1);
+  const listing = await listVaultsKnown(deps, VAULT_LIST_LIMIT + 1);
+  const listed = listing.vaults;
   const tooMany = listed.length > VAULT_LIST_LIMIT;
   if (listed.length === 0) {
     state.offered = {};
@@ -84,16 +144,19 @@ async function showVaults(deps: StepDeps, state: WizardState, extras: StepExtras
     });
   }
   const query = state.vaultQuery;
-  const pool = tooMany && query ? await listVaultsInScope(deps.client, deps.policy) : listed;
+  const pool = tooMany && query ? (await listVaultsKnown(deps)).vaults : listed;
   const shown = tooMany && !query ? [] : vaultsMatching(pool, query).slice(0, VAULT_LIST_LIMIT);
   state.offered = Object.fromEntries(shown.map((v) => [vaultKey(v.id), v.id]));
   const text = [...(extras.text ?? [])];
+  if (listing.from === 'inventory') {
+    text.push(say('VAULTS_FROM_INVENTORY', { code: listing.code, knownAt: knownAtLabel(listing.knownAt, deps.now()) }));
+  }
   if (tooMany) text.push(say('TOO_MANY_VAULTS', { limit: VAULT_LIST_LIMIT }));
   return stepView(state, {
     ...extras,
     text,
     canGoBack: false,
-    ...(shown.length ? { choices: { options: vaultOptions(shown) } } : {}),
+    ...(shown.length ? { choices: { options: withRegionHealth(deps, shown, vaultOptions(shown)) } } : {}),
     inputs: [
       {
         id: WIZARD_INPUTS.query,
@@ -124,23 +187,82 @@ export function vaultSuggestion(vaults: readonly VaultSummary[], typed: string):
   );
 }
 
-export function showInstances(
+/** Vaults whose region failed recently say so in the list (no Azure call: what this process saw). */
+function withRegionHealth(deps: StepDeps, vaults: readonly VaultSummary[], options: ChoiceOption[]): ChoiceOption[] {
+  return options.map((option, i) => {
+    const vault = vaults[i]!;
+    return deps.inventory?.outage(vault.location)
+      ? { ...option, description: `${option.description} · ${say('REGION_NOT_ANSWERING', { region: vault.location })}` }
+      : option;
+  });
+}
+
+/**
+ * The server step. Each server says whether it can be restored in the vault's secondary region now (the
+ * portal's "Instance Region == Secondary Region"); restoring there, the servers with nothing replicated yet
+ * are shown but cannot be picked. Servers listed from the inventory say how old that list is.
+ */
+export async function showInstances(
+  deps: StepDeps,
   state: WizardState,
-  instances: readonly InstanceSummary[],
+  listing: InstanceListing,
   extras: StepExtras,
   canGoBack: boolean,
-): View {
-  state.offered = Object.fromEntries(instances.map((i) => [instanceKey(i.id), i.id]));
+  who: Who,
+): Promise<View> {
+  const vault = state.vault!;
+  const instances = listing.instances;
   if (instances.length === 0) {
+    state.offered = {};
     return stepView(state, {
       canGoBack,
-      error: { code: 'NO_INSTANCES', message: say('NO_INSTANCES', { vault: state.vault!.name }) },
+      error: { code: 'NO_INSTANCES', message: say('NO_INSTANCES', { vault: vault.name }) },
     });
   }
+  const now = deps.now();
+  const timeZone = who.actor.timeZone;
+  const text = [...(extras.text ?? [])];
+  if (listing.from === 'inventory') {
+    const degraded = listing.degraded;
+    text.push(
+      say('SERVERS_FROM_INVENTORY', {
+        vault: vault.name,
+        region: degraded.region,
+        code: degraded.code,
+        knownAt: knownAtLabel(degraded.instancesKnownAt ?? degraded.vaultKnownAt, now, timeZone),
+      }),
+    );
+  }
+  let options = instanceOptions(instances);
+  if (vault.crossRegionRestoreAvailable && vault.secondaryRegion) {
+    const availability = await secondaryAvailability(deps.client, vault, instances, {
+      compareWithVault: listing.from === 'azure' && !state.degraded,
+      now,
+    });
+    const secondary = state.regionMode === 'secondary';
+    options = options.map((option, i) => {
+      const a = availability[i]!;
+      const flag = secondaryAvailabilityText(a, now, timeZone);
+      const description = [flag, option.description].filter(Boolean).join(' · ');
+      return { ...option, description, ...(secondary && !a.available && !a.unknown ? { disabled: true } : {}) };
+    });
+    text.push(
+      say('SECONDARY_SUMMARY', {
+        region: vault.secondaryRegion,
+        available: availability.filter((a) => a.available).length,
+        total: instances.length,
+      }),
+    );
+  }
+  const pickable = new Set(options.filter((o) => !o.disabled).map((o) => o.value));
+  state.offered = Object.fromEntries(
+    instances.filter((i) => pickable.has(instanceKey(i.id))).map((i) => [instanceKey(i.id), i.id]),
+  );
   return stepView(state, {
     ...extras,
+    text,
     canGoBack,
-    choices: { options: instanceOptions(instances) },
+    choices: { options },
     actions: [stepAction(state, WIZARD_ACTIONS.choose, 'Next', { style: 'primary', requires: ['instance'] })],
   });
 }

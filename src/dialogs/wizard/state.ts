@@ -1,5 +1,6 @@
 import type { RegionMode } from '../../restore';
 import type { InstanceSummary } from '../data/instances';
+import type { Degraded } from '../data/known';
 import type { PointSummary } from '../data/recovery-points';
 import type { VaultSummary } from '../data/vaults';
 
@@ -41,6 +42,16 @@ export interface WizardState {
   pointCursors: string[];
   /** The vault search typed when there are too many vaults to list. */
   vaultQuery?: string;
+  /**
+   * Disaster-day mode: the vault's region does not answer, so the wizard lists from the inventory and offers
+   * the secondary region only. Absent in stored states of earlier versions, which simply were not degraded.
+   */
+  degraded?: Degraded;
+  /**
+   * Recovery point keys offered by a list that loads as the person types (Slack's external_select) → `id|time`,
+   * kept apart from `offered` so paging (Older/Newer) still follows the page on screen. Cleared with the step.
+   */
+  suggested?: Record<string, string>;
 }
 
 export function newWizardState(prefill: Prefill = {}): WizardState {
@@ -52,7 +63,11 @@ export function clearFrom(state: WizardState, step: StepName): WizardState {
   const from = STEPS.indexOf(step);
   const keep = (s: StepName) => STEPS.indexOf(s) < from;
   const next: WizardState = { ...state, step, offered: {}, auto: state.auto.filter(keep) };
-  if (!keep('vault')) delete next.vault;
+  delete next.suggested;
+  if (!keep('vault')) {
+    delete next.vault;
+    delete next.degraded;
+  }
   if (!keep('region')) delete next.regionMode;
   if (!keep('instance')) delete next.instance;
   if (!keep('point')) {
