@@ -3,6 +3,8 @@
  * Benchmarks measure; they never pass or fail on a number (targets are printed beside the figures).
  */
 import { azureBenchmark } from './azure';
+import { notifierBenchmark } from './notifier';
+import { slackBenchmark } from './slack';
 import { storeBenchmark } from './store';
 import { teamsBenchmark } from './teams';
 
@@ -12,7 +14,7 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-const registry: Benchmark[] = [azureBenchmark, storeBenchmark, teamsBenchmark];
+const registry: Benchmark[] = [azureBenchmark, storeBenchmark, teamsBenchmark, notifierBenchmark, slackBenchmark];
 
 export async function runBenchmarks(names: string[]): Promise<number> {
   const unknown = names.filter((n) => !registry.some((b) => b.name === n));

@@ -30,7 +30,7 @@ const USAGE = `usage: restore-bot <command>
   serve                the bot (production entry point; configuration from the environment)
   doctor               checks configuration, store, Azure access, Teams and Slack; exit 1 when any check fails
   emulator             the Azure emulator alone (EMULATOR_PORT, EMULATOR_PRESET)
-  bench [name…]        benchmarks (azure, store); prints figures and ratios
+  bench [name…]        benchmarks (azure, store, teams, slack, notifier); prints figures and ratios
   audit verify         checks the audit log's hash chain; exit 1 naming the first broken event
   audit export         prints the audit log as JSON lines
 `;

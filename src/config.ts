@@ -34,6 +34,20 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   EMULATOR_PORT: port.default(4010),
   EMULATOR_PRESET: z.enum(['demo', 'scale']).default('demo'),
+  /** Minutes between background refreshes of the vault/instance inventory; 0 = refreshed on use only. */
+  INVENTORY_REFRESH_MINUTES: z.coerce.number().min(0).max(1440).default(15),
+  /** The job notifier; unset = the defaults in src/notifier/settings.ts (README: configuration). */
+  NOTIFIER_ENABLED: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  NOTIFIER_POLL_MIN_SECONDS: z.coerce.number().positive().optional(),
+  NOTIFIER_POLL_MAX_SECONDS: z.coerce.number().positive().optional(),
+  NOTIFIER_POLL_DOUBLING_SECONDS: z.coerce.number().positive().optional(),
+  NOTIFIER_LEASE_SECONDS: z.coerce.number().positive().optional(),
+  NOTIFIER_STUCK_AFTER_MINUTES: z.coerce.number().positive().optional(),
+  NOTIFIER_UNKNOWN_AFTER_MINUTES: z.coerce.number().positive().optional(),
+  NOTIFIER_MAX_WATCHES: z.coerce.number().int().min(1).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
