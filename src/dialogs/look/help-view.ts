@@ -5,7 +5,10 @@ const COMMANDS: [string, string][] = [
   ['restore <server> [--secondary] [--at <time>|--latest] [--target <name>]', 'the wizard, pre-filled'],
   ['jobs [--secondary] [vault]', 'recent restore jobs, newest first'],
   ['status <request-id|job-id>', 'a request and its restore job'],
-  ['vaults [name]', 'vault posture: redundancy, Cross Region Restore, immutability, soft delete'],
+  [
+    'vaults [name]',
+    'vault posture: redundancy, Cross Region Restore, immutability, soft delete; buttons to ask for a setting change',
+  ],
   ['cancel', 'end the restore wizard'],
   ['help', 'this list'],
 ];
