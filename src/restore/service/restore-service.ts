@@ -186,23 +186,14 @@ export class RestoreService {
    * throws its BotError (audited as permission_denied); failed prechecks store nothing and return the failures.
    */
   async createRequest(input: CreateRestoreInput): Promise<CreateRestoreOutcome> {
-    const actor = input.requester;
-    const decision = await this.#policy.mayRequest(actor, input.place, this.#groups);
-    if (!decision.allowed) {
-      await this.#auditDenial(decision.error, actor, actor.displayName, null, 'request');
-      throw decision.error;
-    }
-    const postTo = input.postTo ?? {
-      channel: actor.channel,
-      conversationId: this.#policy.approvalConversation(actor.channel, input.place),
-    };
+    const postTo = await this.#admit(input);
     const target = this.#policy.target(input.targetName) ?? { name: input.targetName, region: '', containerUrl: '' };
     const now = this.#now();
     const draft = createDraftRequest(
       {
         kind: 'restore',
         id: this.#newId(),
-        requester: actor,
+        requester: input.requester,
         vault: input.vault,
         backupInstance: input.backupInstance,
         regionMode: input.regionMode,
@@ -218,39 +209,10 @@ export class RestoreService {
     const checkedAt = this.#now();
     const validation = toValidationRecord(checks, checkedAt);
     if (!checks.ok) {
-      await this.#audit({
-        type: 'validated',
-        actor: SYSTEM_ACTOR,
-        channel: SYSTEM_CHANNEL,
-        requestId: null,
-        details: { stage: 'request', draftId: draft.id, requester: actor.userId, ...validation },
-        at: checkedAt,
-      });
+      await this.#auditRefusedDraft(draft, validation, checkedAt);
       return { created: false, validation, failures: checks.failures };
     }
-    const offered = transition(
-      draft,
-      { type: 'submit', validation, expiresAt: this.#policy.expiresAt(checkedAt) },
-      checkedAt,
-    );
-    const request = await this.#insertWithFreshId(offered, (id) => [
-      {
-        type: 'request_created',
-        actor: { id: actor.userId, displayName: actor.displayName },
-        channel: actor.channel,
-        requestId: id,
-        details: describeRequest({ ...offered, id } as RestoreRequest),
-        at: now,
-      },
-      {
-        type: 'validated',
-        actor: SYSTEM_ACTOR,
-        channel: SYSTEM_CHANNEL,
-        requestId: id,
-        details: { stage: 'request', ...validation },
-        at: checkedAt,
-      },
-    ]);
+    const request = await this.#offer(draft, validation, now, checkedAt);
     return { created: true, request, warnings: validation.warnings };
   }
 
@@ -261,22 +223,13 @@ export class RestoreService {
    * for the same setting of the vault is still open. Refusals by the policy throw; the others are returned.
    */
   async createVaultSettingRequest(input: CreateVaultSettingInput): Promise<CreateVaultSettingOutcome> {
-    const actor = input.requester;
-    const decision = await this.#policy.mayRequest(actor, input.place, this.#groups);
-    if (!decision.allowed) {
-      await this.#auditDenial(decision.error, actor, actor.displayName, null, 'request');
-      throw decision.error;
-    }
-    const postTo = input.postTo ?? {
-      channel: actor.channel,
-      conversationId: this.#policy.approvalConversation(actor.channel, input.place),
-    };
+    const postTo = await this.#admit(input);
     const now = this.#now();
     const draft = createDraftRequest(
       {
         kind: 'vault-setting',
         id: this.#newId(),
-        requester: actor,
+        requester: input.requester,
         vault: input.vault,
         change: input.change,
         requiredApprovals: this.#policy.requiredApprovals,
@@ -293,45 +246,12 @@ export class RestoreService {
         ok: false,
         failures: failures.map((f) => ({ code: f.code, message: f.message })),
       };
-      await this.#audit({
-        type: 'validated',
-        actor: SYSTEM_ACTOR,
-        channel: SYSTEM_CHANNEL,
-        requestId: null,
-        details: { stage: 'request', draftId: draft.id, requester: actor.userId, change: input.change, ...record },
-        at: checkedAt,
-      });
+      await this.#auditRefusedDraft(draft, record, checkedAt, { change: input.change });
       return { created: false, validation: record, failures };
     };
     if (!checks.ok) return refused(checks.failures);
-    const offered = transition(
-      draft,
-      { type: 'submit', validation, expiresAt: this.#policy.expiresAt(checkedAt) },
-      checkedAt,
-    );
     try {
-      const request = await this.#insertWithFreshId(
-        offered,
-        (id) => [
-          {
-            type: 'request_created',
-            actor: { id: actor.userId, displayName: actor.displayName },
-            channel: actor.channel,
-            requestId: id,
-            details: describeRequest({ ...offered, id } as RestoreRequest),
-            at: now,
-          },
-          {
-            type: 'validated',
-            actor: SYSTEM_ACTOR,
-            channel: SYSTEM_CHANNEL,
-            requestId: id,
-            details: { stage: 'request', ...validation },
-            at: checkedAt,
-          },
-        ],
-        noOtherOpenRequest(draft),
-      );
+      const request = await this.#offer(draft, validation, now, checkedAt, noOtherOpenRequest(draft));
       return { created: true, request: request as VaultSettingRequest, warnings: validation.warnings };
     } catch (error) {
       if (isBotError(error, 'VAULT_SETTING_ALREADY_REQUESTED')) return refused([error]);
@@ -454,6 +374,77 @@ export class RestoreService {
       });
       return { status: 'pending', request, reason: { code: bot.code, message: bot.message } };
     }
+  }
+
+  /** May this person ask here (a refusal is audited and thrown)? Returns where the approval request goes. */
+  async #admit(input: { requester: Requester; place: Place; postTo?: PostTo }): Promise<PostTo> {
+    const actor = input.requester;
+    const decision = await this.#policy.mayRequest(actor, input.place, this.#groups);
+    if (!decision.allowed) {
+      await this.#auditDenial(decision.error, actor, actor.displayName, null, 'request');
+      throw decision.error;
+    }
+    return (
+      input.postTo ?? {
+        channel: actor.channel,
+        conversationId: this.#policy.approvalConversation(actor.channel, input.place),
+      }
+    );
+  }
+
+  /** A draft the prechecks refused: nothing is stored but the audit event saying why. */
+  async #auditRefusedDraft(
+    draft: RestoreRequest,
+    validation: ValidationRecord,
+    checkedAt: Date,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
+    await this.#audit({
+      type: 'validated',
+      actor: SYSTEM_ACTOR,
+      channel: SYSTEM_CHANNEL,
+      requestId: null,
+      details: { stage: 'request', draftId: draft.id, requester: draft.requester.userId, ...extra, ...validation },
+      at: checkedAt,
+    });
+  }
+
+  /** A checked draft offered for approval: stored with its `request_created` and `validated` events at once. */
+  #offer(
+    draft: RestoreRequest,
+    validation: ValidationRecord,
+    now: Date,
+    checkedAt: Date,
+    guard?: Parameters<RequestRepository['insert']>[2],
+  ): Promise<RestoreRequest> {
+    const offered = transition(
+      draft,
+      { type: 'submit', validation, expiresAt: this.#policy.expiresAt(checkedAt) },
+      checkedAt,
+    );
+    const { requester } = draft;
+    return this.#insertWithFreshId(
+      offered,
+      (id) => [
+        {
+          type: 'request_created',
+          actor: { id: requester.userId, displayName: requester.displayName },
+          channel: requester.channel,
+          requestId: id,
+          details: describeRequest({ ...offered, id } as RestoreRequest),
+          at: now,
+        },
+        {
+          type: 'validated',
+          actor: SYSTEM_ACTOR,
+          channel: SYSTEM_CHANNEL,
+          requestId: id,
+          details: { stage: 'request', ...validation },
+          at: checkedAt,
+        },
+      ],
+      guard,
+    );
   }
 
   async #insertWithFreshId(
