@@ -10,16 +10,16 @@
  * child process). Posts go to a channel double that answers at once,
  * so the figures are the notifier's own. Nothing fails on a number.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { createCredential, DataProtectionClient } from '../src/azure';
 import type { Actor, ConversationTarget, MessageRef, Poster, ReplyOptions } from '../src/dialogs/ports';
 import type { View } from '../src/dialogs/views';
+import { buildScaleSeed } from '../src/emulator';
 import { silentLogger } from '../src/log';
 import { type CycleReport, Notifier, notifierSettings, pollIntervalMs, tickMs } from '../src/notifier';
 import { openStore, type Store } from '../src/store';
 import { type InstancePick, type RunningRestore, startRunningRestore } from '../test/notifier/fixtures';
+import { EmulatorProcess } from './emulator-process';
 import type { Benchmark } from './run';
 
 const SUBSCRIPTIONS = 10;
@@ -54,7 +54,17 @@ class TimingPoster implements Poster {
 // ---- the run ------------------------------------------------------------------------------------------------
 
 async function runNotifierBenchmark(): Promise<void> {
-  const emulator = await EmulatorProcess.start();
+  const emulator = await EmulatorProcess.start({
+    seed: {
+      ...buildScaleSeed({
+        subscriptions: SUBSCRIPTIONS,
+        vaultsPerSubscription: VAULTS_PER_SUBSCRIPTION,
+        instancesPerVault: SERVERS_PER_VAULT,
+        recoveryPointsPerInstance: 24,
+      }),
+      jobDurationSeconds: JOB_SECONDS,
+    },
+  });
   const url = process.env.BENCH_DATABASE_URL?.trim() || process.env.TEST_DATABASE_URL?.trim();
   const schema = `rb_bench_notifier_${process.pid}`;
   const store = url ? await openStore({ databaseUrl: url, schema }) : await openStore({ dataDir: 'memory://' });
@@ -68,7 +78,8 @@ async function runNotifierBenchmark(): Promise<void> {
     });
     const setupStarted = performance.now();
     const restores = await startRestores(store, client);
-    const offsetMs = Date.parse(((await emulator.clock()) as { now: string }).now) - Date.now();
+    const offsetMs =
+      Date.parse(((await (await fetch(`${emulator.url}/_emulator/clock`)).json()) as { now: string }).now) - Date.now();
     line(
       `setup: ${restores.length} restores in ${VAULTS_PER_SUBSCRIPTION * SUBSCRIPTIONS} vaults (${restores.filter((r) => r.request.regionMode === 'secondary').length} Cross Region Restores), ` +
         `${((performance.now() - setupStarted) / 1000).toFixed(1)} s; store ${url ? 'PostgreSQL' : 'PGlite'}; jobs run ${JOB_SECONDS} s`,
@@ -210,62 +221,6 @@ function readJob(client: DataProtectionClient, r: RunningRestore) {
   });
 }
 
-// ---- the emulator, in its own process -------------------------------------------------------------------------
-
-class EmulatorProcess {
-  private constructor(
-    readonly url: string,
-    private readonly child: ChildProcess,
-  ) {}
-
-  static async start(): Promise<EmulatorProcess> {
-    const child = spawn(process.execPath, ['-r', require.resolve('tsx/cjs'), __filename, '--child', 'emulator'], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', (text) => {
-        try {
-          resolve((JSON.parse(text) as { url: string }).url);
-        } catch {
-          reject(new Error(`the emulator printed something that is not JSON: ${text.slice(0, 200)}`));
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`the emulator exited with code ${code} before reporting`)));
-      child.once('error', reject);
-    });
-    return new EmulatorProcess(url, child);
-  }
-
-  async clock(): Promise<unknown> {
-    return (await fetch(`${this.url}/_emulator/clock`)).json();
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.stdin?.end();
-    await exited;
-  }
-}
-
-async function runEmulatorChild(): Promise<void> {
-  // Loaded only in the child, so the bench process holds none of the emulator's world.
-  const { buildScaleSeed, startEmulator } = require('../src/emulator') as typeof import('../src/emulator');
-  const seed = {
-    ...buildScaleSeed({
-      subscriptions: SUBSCRIPTIONS,
-      vaultsPerSubscription: VAULTS_PER_SUBSCRIPTION,
-      instancesPerVault: SERVERS_PER_VAULT,
-      recoveryPointsPerInstance: 24,
-    }),
-    jobDurationSeconds: JOB_SECONDS,
-  };
-  const emulator = await startEmulator({ port: 0, seed });
-  process.stdout.write(`${JSON.stringify({ url: emulator.url })}\n`);
-  process.stdin.on('end', () => emulator.close().finally(() => process.exit(0)));
-  process.stdin.resume();
-}
-
 // ---- figures ----------------------------------------------------------------------------------------------------
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -290,10 +245,3 @@ export const notifierBenchmark: Benchmark = {
   description: `1,000 watched restore jobs across 100 vaults: ARM calls per cycle, end → post delay, CPU and RSS`,
   run: runNotifierBenchmark,
 };
-
-if (require.main === module && process.argv[2] === '--child' && process.argv[3] === 'emulator') {
-  runEmulatorChild().catch((error: unknown) => {
-    process.stderr.write(`bench emulator child failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
-}

@@ -10,11 +10,9 @@
  * Activities go to `/api/messages` with `serviceUrl` pointing at a small loopback connector in this process
  * that answers like the Bot Connector and hands each turn's cards back to the conversation that asked.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ActivityHandler } from 'botbuilder-core';
@@ -24,6 +22,7 @@ import { readEnv } from '../src/config';
 import { demoEnv } from '../src/demo';
 import { silentLogger } from '../src/log';
 import { type RunningBot, startBot } from '../src/main';
+import { EmulatorProcess } from './emulator-process';
 import type { Benchmark } from './run';
 
 const CONVERSATIONS = 200;
@@ -397,49 +396,6 @@ async function startEchoBot(): Promise<{ url: string; close(): Promise<void> }> 
   };
 }
 
-// ---- the emulator, in its own process -------------------------------------------------------------------------
-
-class EmulatorProcess {
-  private constructor(
-    readonly url: string,
-    private readonly child: ChildProcess,
-  ) {}
-
-  static async start(): Promise<EmulatorProcess> {
-    const child = spawn(process.execPath, ['-r', require.resolve('tsx/cjs'), __filename, '--child', 'emulator'], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', (line) => {
-        try {
-          resolve((JSON.parse(line) as { url: string }).url);
-        } catch {
-          reject(new Error(`the emulator printed something that is not JSON: ${line.slice(0, 200)}`));
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`the emulator exited with code ${code} before reporting`)));
-      child.once('error', reject);
-    });
-    return new EmulatorProcess(url, child);
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.stdin?.end();
-    await exited;
-  }
-}
-
-async function runEmulatorChild(): Promise<void> {
-  // Loaded only in the child, so the bench process never holds the emulator's world.
-  const { startEmulator } = require('../src/emulator') as typeof import('../src/emulator');
-  const emulator = await startEmulator({ port: 0, preset: 'demo' });
-  process.stdout.write(`${JSON.stringify({ url: emulator.url })}\n`);
-  process.stdin.on('end', () => emulator.close().finally(() => process.exit(0)));
-  process.stdin.resume();
-}
-
 // ---- figures ----------------------------------------------------------------------------------------------------
 
 /** A full collection when the engine allows it (steadier RSS readings); a no-op otherwise. */
@@ -627,10 +583,3 @@ export const teamsBenchmark: Benchmark = {
   description: `${CONVERSATIONS} concurrent Teams conversations and approval clicks vs a botbuilder echo bot`,
   run: runTeamsBenchmark,
 };
-
-if (require.main === module && process.argv[2] === '--child' && process.argv[3] === 'emulator') {
-  runEmulatorChild().catch((error: unknown) => {
-    process.stderr.write(`bench emulator child failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
-}
