@@ -4,7 +4,7 @@
  * to post (a double of the channel at its port).
  */
 import { type Activity, TestAdapter, type TurnContext } from 'botbuilder-core';
-import type { DataProtectionClient } from '../../src/azure';
+import type { DataProtectionClient, DataProtectionClientOptions } from '../../src/azure';
 import { createConversationApp } from '../../src/dialogs';
 import type {
   Actor,
@@ -16,11 +16,13 @@ import type {
   Poster,
 } from '../../src/dialogs/ports';
 import { type Action, VIEW_CONTENT_TYPE, type View } from '../../src/dialogs/views';
+import { type Seed, startEmulator } from '../../src/emulator';
 import { silentLogger } from '../../src/log';
 import { NO_USER_GROUPS, Policy, type PolicyConfig, policyFromData } from '../../src/restore';
+import { RestoreInventory } from '../../src/restore/inventory';
 import { NO_CRASH, RestoreService } from '../../src/restore/service';
 import { openStore, type Store } from '../../src/store';
-import { admin, emulatorClient, fastForward, startDemoEmulator } from '../restore/service/support';
+import { admin, emulatorClient, fastForward } from '../restore/service/support';
 
 export const TENANT = '00000000-0000-0000-0000-0000000000001';
 
@@ -138,21 +140,38 @@ export interface Harness {
   app: ConversationApp;
   store: Store;
   client: DataProtectionClient;
+  policy: Policy;
   service: RestoreService;
+  /** Shared by the service and the conversation, as the composition root wires it. */
+  inventory: RestoreInventory;
   poster: RecordingPoster;
   clock: TestClock;
   emulatorUrl: string;
   close(): Promise<void>;
 }
 
-export async function startHarness(adjust: (config: PolicyConfig) => PolicyConfig = (c) => c): Promise<Harness> {
-  const emulator = await startDemoEmulator();
+export interface HarnessOptions {
+  /** The emulator's world; default the `demo` preset. */
+  seed?: Seed;
+  client?: Partial<DataProtectionClientOptions>;
+}
+
+export async function startHarness(
+  adjust: (config: PolicyConfig) => PolicyConfig = (c) => c,
+  options: HarnessOptions = {},
+): Promise<Harness> {
+  const emulator = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    ...(options.seed ? { seed: options.seed } : { preset: 'demo' }),
+  });
   const store = await openStore({ dataDir: 'memory://' });
-  const client = emulatorClient(emulator.url);
+  const client = emulatorClient(emulator.url, options.client);
   const base = policyFromData(TEST_POLICY, 'test policy');
   const policy = new Policy(adjust(base.config), base.source);
   const clock = new TestClock();
   const poster = new RecordingPoster();
+  const inventory = new RestoreInventory({ records: store.inventory, now: clock.now });
   const service = new RestoreService({
     store,
     policy,
@@ -160,6 +179,7 @@ export async function startHarness(adjust: (config: PolicyConfig) => PolicyConfi
     userGroups: NO_USER_GROUPS,
     now: clock.now,
     logger: silentLogger,
+    inventory,
     options: { crashHook: NO_CRASH },
   });
   const app = createConversationApp({
@@ -172,6 +192,7 @@ export async function startHarness(adjust: (config: PolicyConfig) => PolicyConfi
     userGroups: NO_USER_GROUPS,
     now: clock.now,
     logger: silentLogger,
+    inventory,
   });
   // The emulator's operations take 2 s of its time; running its clock ahead keeps validations quick.
   const forward = fastForward(emulator.url, 1, 100);
@@ -179,7 +200,9 @@ export async function startHarness(adjust: (config: PolicyConfig) => PolicyConfi
     app,
     store,
     client,
+    policy,
     service,
+    inventory,
     poster,
     clock,
     emulatorUrl: emulator.url,
